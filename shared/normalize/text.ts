@@ -1,0 +1,75 @@
+/**
+ * Text helpers shared by every normaliser. All of them are idempotent: applying one to its own output
+ * changes nothing, which the property tests in `normalize.test.ts` check.
+ */
+
+/** Values people type into a cell to mean "nothing here". Compared after `foldKey`. */
+const PLACEHOLDERS = new Set([
+  '',
+  '-',
+  '--',
+  '---',
+  '?',
+  'n/a',
+  'na',
+  'n.a.',
+  'none',
+  'null',
+  'nil',
+  'undefined',
+  'unknown',
+  'tbd',
+  'tba',
+  'x',
+  'no email',
+  'no phone',
+  '#n/a',
+  '#ref!',
+  '#value!',
+  '#error!',
+]);
+
+/** Trim, turn every run of whitespace (including no-break and zero-width spaces) into one space, NFC. */
+export function cleanText(value: string): string {
+  return value
+    .normalize('NFC')
+    .replace(/[\u200B-\u200D\uFEFF]/g, '')
+    .replace(/[\s\u00A0\u2000-\u200A\u202F\u205F\u3000]+/g, ' ')
+    .trim();
+}
+
+/** True for blanks and for the placeholders people type instead of leaving a cell empty. */
+export function isBlank(value: string): boolean {
+  return PLACEHOLDERS.has(cleanText(value).toLowerCase());
+}
+
+/** Letters that do not decompose under NFD but that people write without their accent. */
+const FOLDS: Record<string, string> = {
+  ß: 'ss',
+  ẞ: 'ss',
+  æ: 'ae',
+  Æ: 'ae',
+  œ: 'oe',
+  Œ: 'oe',
+  ø: 'o',
+  Ø: 'o',
+  ł: 'l',
+  Ł: 'l',
+  đ: 'd',
+  Đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+};
+
+/**
+ * A comparison key: case-insensitive and accent-insensitive ("José" and "JOSE" share one key).
+ * Used for equality only, never stored in place of what the user typed.
+ */
+export function foldKey(value: string): string {
+  return cleanText(value)
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[ßẞæÆœŒøØłŁđĐðþı]/g, (ch) => FOLDS[ch] ?? ch)
+    .toLowerCase();
+}

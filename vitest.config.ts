@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'appsscript/**/*.test.ts', 'test/**/*.test.ts'],
+    // Property tests and CLI subprocesses can take a few seconds on a 2-core CI machine.
+    testTimeout: 30_000,
+  },
+});
