@@ -1,0 +1,67 @@
+import type * as z from 'zod';
+
+/**
+ * Stable error codes. The sidebar, the CLI and API clients branch on these, so a code is never renamed;
+ * messages may be reworded. Each message says what to do next.
+ */
+export const ERROR_CODES = [
+  'invalid_input',
+  'not_found',
+  'mapping_invalid',
+  'mapping_unknown_field',
+  'mapping_duplicate_header',
+  'mapping_duplicate_field',
+  'mapping_duplicate_property',
+  'mapping_unknown_crm',
+  'csv_unreadable',
+  'csv_no_columns',
+  'file_not_found',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** One problem inside a larger validation: where it is and what is wrong, in words a user can act on. */
+export interface Problem {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly path?: readonly (string | number)[];
+}
+
+/**
+ * The one error type Rowbridge throws across module boundaries. `code` is stable; `problems` lists every
+ * issue found when a whole input was validated, so a user fixes them all in one go.
+ */
+export class RowbridgeError extends Error {
+  override readonly name = 'RowbridgeError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly problems: readonly Problem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export function isRowbridgeError(error: unknown): error is RowbridgeError {
+  return error instanceof RowbridgeError;
+}
+
+/** Turns zod issues into problems with readable paths ("fields.2.direction: Invalid option ..."). */
+export function problemsFromZod(error: z.ZodError, code: ErrorCode = 'invalid_input'): Problem[] {
+  return error.issues.map((issue) => ({
+    code,
+    message: issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    path: issue.path.filter((part): part is string | number => typeof part !== 'symbol'),
+  }));
+}
+
+/** Parses with a zod schema, throwing one `RowbridgeError` that lists every problem. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string, code: ErrorCode = 'invalid_input'): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = problemsFromZod(result.error, code);
+  const first = problems[0]?.message ?? 'invalid';
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  throw new RowbridgeError(code, `Invalid ${what}: ${first}${more}`, problems);
+}
