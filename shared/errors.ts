@@ -16,6 +16,9 @@ export const ERROR_CODES = [
   'csv_unreadable',
   'csv_no_columns',
   'file_not_found',
+  'config_invalid',
+  'port_in_use',
+  'cli_usage',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -57,11 +60,17 @@ export function problemsFromZod(error: z.ZodError, code: ErrorCode = 'invalid_in
 }
 
 /** Parses with a zod schema, throwing one `RowbridgeError` that lists every problem. */
-export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string, code: ErrorCode = 'invalid_input'): T {
+export function parseOrThrow<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  what: string,
+  code: ErrorCode = 'invalid_input',
+): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const problems = problemsFromZod(result.error, code);
   const first = problems[0]?.message ?? 'invalid';
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  const more =
+    problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
   throw new RowbridgeError(code, `Invalid ${what}: ${first}${more}`, problems);
 }

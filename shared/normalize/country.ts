@@ -28,8 +28,8 @@ const ALIASES: Record<string, Region> = {
   'u.s.a.': 'US',
   us: 'US',
   uae: 'AE',
-  'czechia': 'CZ',
-  'türkiye': 'TR',
+  czechia: 'CZ',
+  türkiye: 'TR',
   turkiye: 'TR',
 };
 

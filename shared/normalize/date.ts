@@ -5,7 +5,19 @@ const SHEETS_EPOCH_MS = Date.UTC(1899, 11, 30);
 const DAY_MS = 86_400_000;
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 
 export interface DateOptions {
@@ -48,7 +60,10 @@ function parseDatePart(text: string, options: DateOptions): string | undefined {
     const dayFirst = a > 12 ? true : b > 12 ? false : (options.dayFirst ?? false);
     return dayFirst ? isoDate(year, b, a) : isoDate(year, a, b);
   }
-  const words = text.toLowerCase().replace(/,/g, ' ').replace(/(\d)(st|nd|rd|th)\b/g, '$1');
+  const words = text
+    .toLowerCase()
+    .replace(/,/g, ' ')
+    .replace(/(\d)(st|nd|rd|th)\b/g, '$1');
   m = /^(?:[a-z]+\s+)?(\d{1,2})\s+([a-z]{3,9})\.?\s+(\d{4})$/.exec(words);
   if (m) {
     const month = MONTHS[m[2]?.slice(0, m[2] === 'sept' ? 4 : 3) ?? ''];
@@ -94,7 +109,9 @@ export function normalizeDateTime(value: string | number | Date, options: DateOp
   if (isBlank(value)) return null;
   const text = cleanText(value);
   if (/^\d+(\.\d+)?$/.test(text)) return normalizeDateTime(Number(text), options);
-  const iso = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(text);
+  const iso = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(
+    text,
+  );
   if (iso) {
     const zone = iso[6] ? iso[6].toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2') : 'Z';
     const parsed = new Date(`${iso[1]}T${iso[2]}:${iso[3]}:${iso[4] ?? '00'}${iso[5] ?? ''}${zone}`);

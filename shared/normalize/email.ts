@@ -25,6 +25,10 @@ export function isValidEmail(value: string): boolean {
 
 /** Every address in a cell that may hold several ("a@x.com; b@y.com"), normalised, without repeats. */
 export function splitEmails(value: string): string[] {
+  if (!/[;,\s]/.test(value.trim())) {
+    const email = normalizeEmail(value);
+    return email && isValidEmail(email) ? [email] : [];
+  }
   const found = new Set<string>();
   for (const part of value.split(/[;,\n\s]+|\s+or\s+/i)) {
     const email = normalizeEmail(part);

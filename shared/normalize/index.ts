@@ -15,7 +15,7 @@ export { fromSheetSerial, isIsoDate, normalizeDate, normalizeDateTime } from './
 export { emailDomain, isValidEmail, normalizeEmail, splitEmails } from './email.ts';
 export { nameKey, normalizeName, splitFullName } from './names.ts';
 export { normalizeNumber } from './number.ts';
-export { isMeaningfulPhone, isRegion, normalizePhone, type Region, splitPhones } from './phone.ts';
+export { isMeaningfulPhone, isRegion, normalizePhone, phoneKey, type Region, splitPhones } from './phone.ts';
 export { cleanText, foldKey, isBlank } from './text.ts';
 export { domainOf, normalizeUrl, urlKey } from './url.ts';
 
@@ -55,7 +55,13 @@ export function normalizeValue(type: FieldType, raw: RawValue, options: Normaliz
     case 'datetime':
       return typeof raw === 'boolean' ? String(raw) : normalizeDateTime(raw, options);
     case 'number':
-      return typeof raw === 'boolean' ? (raw ? 1 : 0) : raw instanceof Date ? asText(raw) : normalizeNumber(raw);
+      return typeof raw === 'boolean'
+        ? raw
+          ? 1
+          : 0
+        : raw instanceof Date
+          ? asText(raw)
+          : normalizeNumber(raw);
     case 'text':
       return typeof raw === 'boolean' || typeof raw === 'number' ? raw : cleanText(asText(raw));
   }
@@ -86,6 +92,11 @@ export function valueKey(type: FieldType, value: FieldValue, options: NormalizeO
 }
 
 /** True when two values of a type mean the same thing (see `valueKey`). */
-export function valuesEqual(type: FieldType, a: FieldValue, b: FieldValue, options: NormalizeOptions = {}): boolean {
+export function valuesEqual(
+  type: FieldType,
+  a: FieldValue,
+  b: FieldValue,
+  options: NormalizeOptions = {},
+): boolean {
   return valueKey(type, a, options) === valueKey(type, b, options);
 }

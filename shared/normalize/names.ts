@@ -38,7 +38,10 @@ export function splitFullName(value: string): { first: string; last: string } {
   while (words.length > 1 && SUFFIXES.test(` ${nameKey(words.at(-1) ?? '')}`)) words = words.slice(0, -1);
   if (words.length === 1) return { first: words[0] ?? '', last: '' };
   let split = words.length - 1;
-  while (split > 1 && /^(van|von|de|der|den|del|della|di|da|du|la|le|dos|das|bin|al|ter|ten)$/.test(words[split - 1] ?? '')) {
+  while (
+    split > 1 &&
+    /^(van|von|de|der|den|del|della|di|da|du|la|le|dos|das|bin|al|ter|ten)$/.test(words[split - 1] ?? '')
+  ) {
     split -= 1;
   }
   return { first: words.slice(0, split).join(' '), last: words.slice(split).join(' ') };

@@ -11,9 +11,10 @@ export function normalizeNumber(value: string | number): number | string | null 
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (isBlank(value)) return null;
   const text = cleanText(value);
-  const m = /^(\()?\s*([-+])?\s*[^\d\s.,()+-]{0,3}\s*([-+])?\s*([\d.,' ]*\d(?:[.,]\d*)?)\s*(k|mm|m|bn|b)?\s*[^\d\s.,()]{0,3}\s*(\))?$/i.exec(
-    text,
-  );
+  const m =
+    /^(\()?\s*([-+])?\s*[^\d\s.,()+-]{0,3}\s*([-+])?\s*([\d.,' ]*\d(?:[.,]\d*)?)\s*(k|mm|m|bn|b)?\s*[^\d\s.,()]{0,3}\s*(\))?$/i.exec(
+      text,
+    );
   if (!m?.[4] || Boolean(m[1]) !== Boolean(m[6])) return text;
   const negative = Boolean(m[1]) || m[2] === '-' || m[3] === '-';
   const digits = parseDigits(m[4].replace(/[' ]/g, ''));

@@ -29,8 +29,15 @@ const PLACEHOLDERS = new Set([
   '#error!',
 ]);
 
+/** Printable ASCII words separated by single spaces: already clean, and NFC/NFD leave it unchanged. */
+const PLAIN_ASCII = /^[!-~]+(?: [!-~]+)*$/;
+
+const PLACEHOLDER_MAX = Math.max(...[...PLACEHOLDERS].map((text) => text.length));
+
 /** Trim, turn every run of whitespace (including no-break and zero-width spaces) into one space, NFC. */
 export function cleanText(value: string): string {
+  // Most cells are plain ASCII; skipping Unicode normalisation for them halves matching time.
+  if (PLAIN_ASCII.test(value)) return value;
   return value
     .normalize('NFC')
     .replace(/[\u200B-\u200D\uFEFF]/g, '')
@@ -40,6 +47,8 @@ export function cleanText(value: string): string {
 
 /** True for blanks and for the placeholders people type instead of leaving a cell empty. */
 export function isBlank(value: string): boolean {
+  if (PLAIN_ASCII.test(value))
+    return value.length <= PLACEHOLDER_MAX && PLACEHOLDERS.has(value.toLowerCase());
   return PLACEHOLDERS.has(cleanText(value).toLowerCase());
 }
 
@@ -67,6 +76,7 @@ const FOLDS: Record<string, string> = {
  * Used for equality only, never stored in place of what the user typed.
  */
 export function foldKey(value: string): string {
+  if (PLAIN_ASCII.test(value)) return value.toLowerCase();
   return cleanText(value)
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
