@@ -1,0 +1,75 @@
+import type { CanonicalField } from '../fields.ts';
+
+/**
+ * Headers real outreach sheets use for each canonical field (exports from Apollo, LinkedIn, HubSpot and
+ * hand-made lists). Compared by `headerKey`, so spelling variants of case, spacing and punctuation need not
+ * be listed. The canonical key and label are always accepted as well. A header key may appear under one
+ * field only (a test checks it): "stage" is a deal stage, not a lead status.
+ */
+export const HEADER_SYNONYMS: Readonly<Record<CanonicalField, readonly string[]>> = {
+  email: [
+    'email',
+    'email address',
+    'mail',
+    'work email',
+    'business email',
+    'contact email',
+    'primary email',
+    'email id',
+  ],
+  phone: [
+    'phone',
+    'phone number',
+    'telephone',
+    'telephone number',
+    'tel',
+    'work phone',
+    'office phone',
+    'business phone',
+    'direct dial',
+    'direct phone',
+    'contact number',
+  ],
+  mobile: ['mobile', 'mobile phone', 'mobile number', 'cell', 'cell phone', 'cellphone', 'cell number'],
+  first_name: ['first name', 'given name', 'forename', 'first'],
+  last_name: ['last name', 'surname', 'family name', 'last'],
+  full_name: ['name', 'full name', 'contact name', 'contact', 'person', 'lead name', 'prospect name'],
+  company: [
+    'company',
+    'company name',
+    'organisation',
+    'organization',
+    'organisation name',
+    'organization name',
+    'org',
+    'account',
+    'account name',
+    'business',
+    'business name',
+    'employer',
+  ],
+  title: ['title', 'job title', 'position', 'role', 'designation', 'job'],
+  website: ['website', 'url', 'domain', 'company website', 'company domain', 'site', 'homepage', 'web'],
+  city: ['city', 'town'],
+  country: ['country', 'nation', 'country/region', 'country code'],
+  status: ['status', 'lead status', 'contact status'],
+  source: ['source', 'lead source'],
+  last_contacted: [
+    'last contacted',
+    'last contact',
+    'last contact date',
+    'last contacted date',
+    'last touch',
+    'contacted on',
+    'date contacted',
+  ],
+  reply_status: ['reply', 'replied', 'response', 'response received', 'reply status'],
+  score: ['score', 'lead score'],
+  deal_stage: ['deal stage', 'stage', 'pipeline stage', 'opportunity stage'],
+  deal_value: ['deal value', 'amount', 'value', 'deal amount', 'deal size', 'revenue', 'opportunity value'],
+  deal_close_date: ['close date', 'closing date', 'expected close', 'expected close date'],
+  campaign: ['campaign', 'campaign name', 'utm campaign'],
+  utm_source: ['utm source'],
+  consent_basis: ['consent', 'consent basis', 'gdpr basis', 'lawful basis', 'legal basis'],
+  notes: ['notes', 'note', 'comments', 'comment', 'remarks'],
+};
