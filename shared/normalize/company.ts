@@ -57,8 +57,9 @@ const LEGAL_SUFFIXES = new Set([
 
 /**
  * Comparison key for company names: case, accents and punctuation ignored, "&" read as "and", a leading
- * "The" and trailing legal forms dropped. "ACME, Inc." = "Acme Inc" = "acme" = "The Acme Company Ltd".
- * A name made only of legal words keeps them, so "The Company" does not become empty.
+ * "The" and trailing legal forms (with an "&" or "and" before one, as in "& Co.") dropped. "ACME, Inc."
+ * = "Acme Inc" = "acme" = "The Acme Company Ltd".
+ * The first word always stays, so a name made only of such words is never empty ("The Company" → "the").
  */
 export function companyKey(value: string): string {
   const words = foldKey(value)
@@ -70,8 +71,12 @@ export function companyKey(value: string): string {
     .split(' ')
     .filter(Boolean);
   let end = words.length;
-  while (end > 1 && LEGAL_SUFFIXES.has(words[end - 1] ?? '')) end -= 1;
+  while (end > 1 && LEGAL_SUFFIXES.has(words[end - 1] ?? '')) {
+    end -= 1;
+    // "Merck & Co., Inc.": the "&" before a legal form belongs to it.
+    if (end > 1 && words[end - 1] === 'and') end -= 1;
+  }
   let start = 0;
-  if (end - start > 1 && words[0] === 'the') start = 1;
+  while (end - start > 1 && words[start] === 'the') start += 1;
   return words.slice(start, end).join(' ');
 }

@@ -47,6 +47,16 @@ export function fromSheetSerial(serial: number): Date {
   return new Date(SHEETS_EPOCH_MS + Math.round(serial * DAY_MS));
 }
 
+/**
+ * A number as an instant: epoch milliseconds when large (CRMs send those), else a Sheets serial date.
+ * `undefined` outside the years 0000–9999, which an ISO date cannot show (and `Date` may not hold).
+ */
+function fromNumber(value: number): Date | undefined {
+  const date = value > 10_000_000_000 ? new Date(value) : fromSheetSerial(value);
+  const year = date.getUTCFullYear();
+  return year >= 0 && year <= 9999 ? date : undefined;
+}
+
 /** Parses the date part of what people and CRMs write; `undefined` when it is not a date. */
 function parseDatePart(text: string, options: DateOptions): string | undefined {
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})/.exec(text);
@@ -78,16 +88,18 @@ function parseDatePart(text: string, options: DateOptions): string | undefined {
 }
 
 /**
- * Canonical date `YYYY-MM-DD` from a sheet date (a `Date`, or a serial number from the Sheets API) or
- * from a string in ISO, US/European numeric, or written-out form ("14 Mar 2025", "March 14th, 2025").
- * Text that is not a date is returned cleaned, so nothing typed is lost; `isIsoDate` tells them apart.
+ * Canonical date `YYYY-MM-DD` from a sheet date (a `Date`, or a serial number from the Sheets API; epoch
+ * milliseconds from a CRM) or from a string in ISO, US/European numeric, or written-out form ("14 Mar
+ * 2025", "March 14th, 2025"). Text that is not a date is returned cleaned, and a number that is not one
+ * as text, so nothing typed is lost; `isIsoDate` tells them apart.
  */
 export function normalizeDate(value: string | number | Date, options: DateOptions = {}): string | null {
   if (value instanceof Date) {
     return Number.isNaN(value.getTime()) ? null : value.toISOString().slice(0, 10);
   }
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? fromSheetSerial(value).toISOString().slice(0, 10) : null;
+    if (!Number.isFinite(value)) return null;
+    return fromNumber(value)?.toISOString().slice(0, 10) ?? String(value);
   }
   if (isBlank(value)) return null;
   const text = cleanText(value);
@@ -98,21 +110,24 @@ export function normalizeDate(value: string | number | Date, options: DateOption
 /**
  * Canonical instant `YYYY-MM-DDTHH:mm:ss.sssZ`. A date without a time becomes midnight UTC; a time
  * without a zone is read as UTC (sheets carry no zone; the caller converts when it knows the sheet's).
+ * A number, or a cell of digits, is epoch milliseconds when large and a Sheets serial date otherwise;
+ * one outside the years 0000–9999 is kept as text.
  */
 export function normalizeDateTime(value: string | number | Date, options: DateOptions = {}): string | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return null;
-    // Large numbers are epoch milliseconds (CRMs send those); small ones are Sheets serial dates.
-    return (value > 10_000_000_000 ? new Date(value) : fromSheetSerial(value)).toISOString();
+    return fromNumber(value)?.toISOString() ?? String(value);
   }
   if (isBlank(value)) return null;
   const text = cleanText(value);
-  if (/^\d+(\.\d+)?$/.test(text)) return normalizeDateTime(Number(text), options);
+  const instant = /^\d+(\.\d+)?$/.test(text) ? fromNumber(Number(text)) : undefined;
+  if (instant) return instant.toISOString();
   const iso = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(
     text,
   );
-  if (iso) {
+  // `Date` would roll an impossible day over ("2025-02-30T10:00" → 2 March); such text is kept instead.
+  if (iso && parseDatePart(iso[1] ?? '', options) === iso[1]) {
     const zone = iso[6] ? iso[6].toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2') : 'Z';
     const parsed = new Date(`${iso[1]}T${iso[2]}:${iso[3]}:${iso[4] ?? '00'}${iso[5] ?? ''}${zone}`);
     if (!Number.isNaN(parsed.getTime())) return parsed.toISOString();

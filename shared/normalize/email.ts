@@ -5,18 +5,20 @@ const EMAIL_SHAPE = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:".]{2,}$/;
 
 /**
  * Canonical email: trimmed, `mailto:` and a display name (`Ann <ann@x.com>`) removed, lower-cased.
- * Returns `null` for a blank cell. An address that does not look valid is kept (lower-cased) so nothing
- * typed is lost; `isValidEmail` tells the caller to flag it.
+ * Returns `null` for a blank cell, or one holding nothing else ("mailto:", "<N/A>"). An address that
+ * does not look valid is kept (lower-cased) so nothing typed is lost; `isValidEmail` tells the caller to
+ * flag it.
  */
 export function normalizeEmail(value: string): string | null {
   if (isBlank(value)) return null;
   let text = cleanText(value);
   const bracketed = /<([^<>]+)>/.exec(text);
   if (bracketed?.[1]) text = bracketed[1];
-  text = text.replace(/^mailto:/i, '').trim();
-  // People paste addresses with trailing punctuation from prose ("ann@x.com;" or "ann@x.com.").
-  text = text.replace(/[.,;:]+$/, '');
-  return text.toLowerCase();
+  text = text.replace(/^(?:\s*mailto:)+/i, '');
+  // People paste addresses with trailing punctuation from prose ("ann@x.com;" or "ann@x.com .").
+  text = text.replace(/[.,;:\s]+$/, '').trim();
+  // Lower-casing can leave accents out of canonical order ("İ̧" → "i̧̇"); NFC puts them back.
+  return isBlank(text) ? null : text.toLowerCase().normalize('NFC');
 }
 
 export function isValidEmail(value: string): boolean {

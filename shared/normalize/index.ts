@@ -13,6 +13,7 @@ export { companyKey, normalizeCompany } from './company.ts';
 export { countryKey, countryToRegion, normalizeCountry } from './country.ts';
 export { fromSheetSerial, isIsoDate, normalizeDate, normalizeDateTime } from './date.ts';
 export { emailDomain, isValidEmail, normalizeEmail, splitEmails } from './email.ts';
+export { memoize } from './memo.ts';
 export { nameKey, normalizeName, splitFullName } from './names.ts';
 export { normalizeNumber } from './number.ts';
 export { isMeaningfulPhone, isRegion, normalizePhone, phoneKey, type Region, splitPhones } from './phone.ts';
@@ -32,10 +33,12 @@ function asText(raw: Exclude<RawValue, null | undefined>): string {
 /**
  * The canonical form of a raw cell or CRM value for a field type. Idempotent for every type:
  * `normalizeValue(t, normalizeValue(t, x)) === normalizeValue(t, x)`. Blanks (and placeholders such as
- * "N/A") become `null`; text that does not parse as its type is kept, cleaned, rather than dropped.
+ * "N/A", and an invalid `Date`) become `null`; text that does not parse as its type is kept, cleaned,
+ * rather than dropped.
  */
 export function normalizeValue(type: FieldType, raw: RawValue, options: NormalizeOptions = {}): FieldValue {
   if (raw === null || raw === undefined) return null;
+  if (raw instanceof Date && Number.isNaN(raw.getTime())) return null;
   if (typeof raw === 'string' && isBlank(raw)) return null;
   switch (type) {
     case 'email':
@@ -67,28 +70,40 @@ export function normalizeValue(type: FieldType, raw: RawValue, options: Normaliz
   }
 }
 
+/** A value in canonical form together with the key it is compared by. */
+export interface Comparable {
+  readonly value: FieldValue;
+  readonly key: string;
+}
+
 /**
- * The key two values of a type are compared by: equal keys mean "the same value" for sync and merge.
- * Names and companies compare case- and accent-insensitively, countries by ISO code, URLs by host and
- * path; emails, phones, dates and numbers by their canonical form; other text exactly.
+ * Normalises once and derives the comparison key from that: names and companies compare case- and
+ * accent-insensitively, countries by ISO code, URLs by host and path; emails, phones, dates and numbers
+ * by their canonical form; other text exactly. Callers comparing one value several times (the merge
+ * compares base, sheet and CRM pairwise) should keep this rather than call `valuesEqual` repeatedly.
  */
-export function valueKey(type: FieldType, value: FieldValue, options: NormalizeOptions = {}): string {
-  const normalized = normalizeValue(type, value, options);
-  if (normalized === null) return '';
-  if (typeof normalized !== 'string') return `${typeof normalized}:${String(normalized)}`;
+export function comparable(type: FieldType, raw: FieldValue, options: NormalizeOptions = {}): Comparable {
+  const value = normalizeValue(type, raw, options);
+  if (value === null) return { value, key: '' };
+  if (typeof value !== 'string') return { value, key: `${typeof value}:${String(value)}` };
   switch (type) {
     case 'name':
-      return nameKey(normalized);
+      return { value, key: nameKey(value) };
     case 'company':
       // Case and accents only: "Acme" → "Acme Inc" is a real edit to sync. Dedup uses `companyKey`.
-      return foldKey(normalized);
+      return { value, key: foldKey(value) };
     case 'country':
-      return countryKey(normalized);
+      return { value, key: countryKey(value) };
     case 'url':
-      return urlKey(normalized);
+      return { value, key: urlKey(value) };
     default:
-      return normalized;
+      return { value, key: value };
   }
+}
+
+/** The key two values of a type are compared by: equal keys mean "the same value" for sync and merge. */
+export function valueKey(type: FieldType, value: FieldValue, options: NormalizeOptions = {}): string {
+  return comparable(type, value, options).key;
 }
 
 /** True when two values of a type mean the same thing (see `valueKey`). */
@@ -98,5 +113,8 @@ export function valuesEqual(
   b: FieldValue,
   options: NormalizeOptions = {},
 ): boolean {
+  // Identical values are equal under every type; most fields in a sync are unchanged, so this is the
+  // common case and skips normalisation (a phone number costs about 15 µs to parse).
+  if (a === b) return true;
   return valueKey(type, a, options) === valueKey(type, b, options);
 }

@@ -23,19 +23,18 @@ const SUFFIXES = /\s+(jr|sr|ii|iii|iv|phd|md|esq|mba)$/;
 
 /**
  * Splits a full name into first and last: "Smith, John" → John / Smith; "Dr. Ann-Marie van der Berg" →
- * Ann-Marie / van der Berg (lower-case particles stay with the surname).
+ * Ann-Marie / van der Berg (lower-case particles stay with the surname). Salutations and post-nominals are
+ * dropped, also after a comma ("John Smith, Jr.", "Smith, John Jr.").
  */
 export function splitFullName(value: string): { first: string; last: string } {
-  const text = cleanText(value);
+  let words = cleanText(value).split(' ');
+  const key = (word: string | undefined) => nameKey((word ?? '').replace(/,+$/, ''));
+  while (words.length > 1 && HONORIFICS.test(`${key(words[0])} `)) words = words.slice(1);
+  while (words.length > 1 && SUFFIXES.test(` ${key(words.at(-1))}`)) words = words.slice(0, -1);
+  const text = words.join(' ').replace(/,+$/, '');
   const comma = text.indexOf(',');
-  if (comma > 0) {
-    const last = text.slice(0, comma).trim();
-    const first = text.slice(comma + 1).trim();
-    if (!SUFFIXES.test(` ${nameKey(first)}`)) return { first, last };
-  }
-  let words = text.split(' ');
-  while (words.length > 1 && HONORIFICS.test(`${nameKey(words[0] ?? '')} `)) words = words.slice(1);
-  while (words.length > 1 && SUFFIXES.test(` ${nameKey(words.at(-1) ?? '')}`)) words = words.slice(0, -1);
+  if (comma > 0) return { first: text.slice(comma + 1).trim(), last: text.slice(0, comma).trim() };
+  words = text.split(' ');
   if (words.length === 1) return { first: words[0] ?? '', last: '' };
   let split = words.length - 1;
   while (

@@ -5,6 +5,7 @@ import {
   Metadata,
   parsePhoneNumberFromString,
 } from 'libphonenumber-js';
+import { memoize } from './memo.ts';
 import { cleanText, isBlank } from './text.ts';
 
 export type Region = CountryCode;
@@ -51,6 +52,20 @@ function stripCountryCode(digits: string, international: boolean, region: Region
  * itself a valid number, so normalising the result again returns it unchanged.
  */
 export function normalizePhone(value: string, region?: Region): string | null {
+  return normalizeCached(`${region ?? ''}|${value}`);
+}
+
+/**
+ * libphonenumber takes about 15 µs a number, and one value is normalised several times as it moves
+ * through a sync (read, compare with the base, store): remember recent answers.
+ */
+const normalizeCached = memoize((key) => {
+  const bar = key.indexOf('|');
+  const region = key.slice(0, bar);
+  return parsePhone(key.slice(bar + 1), isRegion(region) ? region : undefined);
+}, 50_000);
+
+function parsePhone(value: string, region: Region | undefined): string | null {
   if (isBlank(value)) return null;
   // "0044 20 …" is how Europeans write "+44 20 …"; libphonenumber only accepts 00 where it is the
   // region's own international prefix, so a US default would otherwise misread it.
@@ -58,7 +73,8 @@ export function normalizePhone(value: string, region?: Region): string | null {
   const direct = validE164(text, region);
   if (direct) return direct;
 
-  const international = /^\s*\+/.test(text);
+  // A plus before the first digit, also in "(+44) 20 …" or "Tel: +44 20 …".
+  const international = /^\D*\+/.test(text);
   const digits = text.replace(/\D/g, '');
   if (!digits) return cleanText(value);
   if (!international && digits.length >= 10) {
@@ -74,7 +90,8 @@ export function normalizePhone(value: string, region?: Region): string | null {
   return (
     validE164(stripped, region) ??
     (stripped.length >= 10 ? validE164(`+${stripped}`, undefined) : undefined) ??
-    stripped
+    // Nothing left ("00" is all prefix): keep what was typed, as for a cell without digits.
+    (stripped || cleanText(value))
   );
 }
 
@@ -158,9 +175,10 @@ export function phoneKey(value: string, region?: Region): string | null {
   const text = withoutExtension(cleanText(value));
   let digits = text.replace(/\D/g, '');
   if (!digits) return null;
-  const international = text.startsWith('+') || /^00[1-9]/.test(digits);
+  const plus = /^\D*\+/.test(text);
+  const international = plus || /^00[1-9]/.test(digits);
   if (international) {
-    if (!text.startsWith('+')) digits = digits.slice(2);
+    if (!plus) digits = digits.slice(2);
     // ITU calling codes are prefix-free, so the first match is the only one.
     const code = [1, 2, 3]
       .map((length) => digits.slice(0, length))
@@ -169,7 +187,7 @@ export function phoneKey(value: string, region?: Region): string | null {
     const national = digits.slice(code.length);
     return `+${code}${TRUNK_ZERO_CODES.has(code) ? national.replace(/^0+/, '') : national}`;
   }
-  if (!region) return digits.replace(/^0+/, '');
+  if (!region) return digits.replace(/^0+(?=\d)/, '');
   const { callingCode, trunk, lengths } = planOf(region);
   const fits = (length: number) => lengths.includes(length);
   const written = trunk?.exec(digits)?.[0];
@@ -182,5 +200,6 @@ export function phoneKey(value: string, region?: Region): string | null {
   ) {
     digits = digits.slice(callingCode.length);
   }
-  return `+${callingCode}${digits}`;
+  // As for "+44 (0)…" above: a zero left after the trunk prefix ("0123456" in GB) is one E.164 drops.
+  return `+${callingCode}${TRUNK_ZERO_CODES.has(callingCode) ? digits.replace(/^0+/, '') : digits}`;
 }

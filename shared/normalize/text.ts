@@ -38,9 +38,10 @@ const PLACEHOLDER_MAX = Math.max(...[...PLACEHOLDERS].map((text) => text.length)
 export function cleanText(value: string): string {
   // Most cells are plain ASCII; skipping Unicode normalisation for them halves matching time.
   if (PLAIN_ASCII.test(value)) return value;
+  // Zero-width characters go first: one between a letter and its accent would otherwise block NFC.
   return value
-    .normalize('NFC')
     .replace(/[\u200B-\u200D\uFEFF]/g, '')
+    .normalize('NFC')
     .replace(/[\s\u00A0\u2000-\u200A\u202F\u205F\u3000]+/g, ' ')
     .trim();
 }
@@ -52,20 +53,17 @@ export function isBlank(value: string): boolean {
   return PLACEHOLDERS.has(cleanText(value).toLowerCase());
 }
 
-/** Letters that do not decompose under NFD but that people write without their accent. */
+/**
+ * Letters that do not decompose under NFD but that people write without their accent. Lower case only:
+ * `foldKey` lower-cases before it folds.
+ */
 const FOLDS: Record<string, string> = {
   ß: 'ss',
-  ẞ: 'ss',
   æ: 'ae',
-  Æ: 'ae',
   œ: 'oe',
-  Œ: 'oe',
   ø: 'o',
-  Ø: 'o',
   ł: 'l',
-  Ł: 'l',
   đ: 'd',
-  Đ: 'd',
   ð: 'd',
   þ: 'th',
   ı: 'i',
@@ -77,9 +75,13 @@ const FOLDS: Record<string, string> = {
  */
 export function foldKey(value: string): string {
   if (PLAIN_ASCII.test(value)) return value.toLowerCase();
+  // Lower-case before folding, so "Ð" and "Þ" fold like "ð" and "þ"; a dropped mark that stood alone
+  // between spaces ("a \u0301 b") must not leave two spaces behind.
   return cleanText(value)
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
-    .replace(/[ßẞæÆœŒøØłŁđĐðþı]/g, (ch) => FOLDS[ch] ?? ch)
-    .toLowerCase();
+    .toLowerCase()
+    .replace(/[ßæœøłđðþı]/g, (ch) => FOLDS[ch] ?? ch)
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
