@@ -38,12 +38,12 @@ export interface ExplainContext {
 export function explain(rule: DecisionRule, context: ExplainContext): string {
   const { label, bothChanged } = context;
   const base = describeValue(context.base);
+  if (rule === 'unchanged') return `${label} has not changed since the last sync (${base}): nothing to do.`;
+  // Built only past the common "unchanged" case: a sync explains every field of every record.
   const sheet = describeValue(context.sheet.value);
   const crm = describeValue(context.crm.value);
   const both = `${label} changed on both sides since the last sync (${base}): the sheet has ${sheet}, the CRM has ${crm}`;
   switch (rule) {
-    case 'unchanged':
-      return `${label} has not changed since the last sync (${base}): nothing to do.`;
     case 'echo':
       return `${label} changed in the CRM (${base} → ${crm}) by our own earlier write coming back: ignoring it.`;
     case 'sheet_changed':

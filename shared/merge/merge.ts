@@ -1,6 +1,6 @@
 import { RowbridgeError } from '../errors.ts';
 import type { FieldType, FieldValue } from '../fields.ts';
-import { type NormalizeOptions, normalizeValue, valuesEqual } from '../normalize/index.ts';
+import { type Comparable, comparable, type NormalizeOptions } from '../normalize/index.ts';
 import { explain, fieldLabel } from './explain.ts';
 import type {
   ConflictPolicy,
@@ -28,11 +28,13 @@ interface FieldState {
   readonly sheet: SideValue;
   readonly crm: SideValue;
   readonly bothChanged: boolean;
-  readonly options: NormalizeOptions;
+  /** Each side's value normalised once, with its comparison key. */
+  readonly normalized: Readonly<Record<Side, Comparable>>;
 }
 
 function decide(state: FieldState, rule: DecisionRule, action: FieldDecision['action']): FieldDecision {
-  const explanation = explain(rule, { ...state, label: fieldLabel(state.field) });
+  const { base, sheet, crm, bothChanged } = state;
+  const explanation = explain(rule, { label: fieldLabel(state.field), base, sheet, crm, bothChanged });
   return { field: state.field.key, action, rule, explanation };
 }
 
@@ -47,7 +49,7 @@ function take(state: FieldState, winner: Side, rule: DecisionRule, resolved: boo
   const decision: FieldDecision = { ...decide(state, rule, action), value };
   return {
     decision: resolved ? { ...decision, winner } : decision,
-    base: normalizeValue(state.field.type, value, state.options),
+    base: state.normalized[winner].value,
   };
 }
 
@@ -87,14 +89,25 @@ function mergeField(
   options: NormalizeOptions,
 ): FieldOutcome {
   const type: FieldType = field.type;
-  const base = normalizeValue(type, rawBase, options);
-  const sheetChanged = !valuesEqual(type, sheet.value, base, options);
+  // Normalise each side once: comparing them pairwise would re-normalise (a phone costs ~15 µs).
+  // Most fields are unchanged, and an identical value needs no second normalisation.
+  const baseValue = comparable(type, rawBase, options);
+  const sheetValue = sheet.value === rawBase ? baseValue : comparable(type, sheet.value, options);
+  const crmValue =
+    crm.value === rawBase
+      ? baseValue
+      : crm.value === sheet.value
+        ? sheetValue
+        : comparable(type, crm.value, options);
+  const normalized = { sheet: sheetValue, crm: crmValue };
+  const base = baseValue.value;
+  const sheetChanged = normalized.sheet.key !== baseValue.key;
   // A value equal to the base is already "unchanged"; the echo flag catches our own write that arrives
   // before the base recording it was saved, so it is not mistaken for a user edit.
-  const crmDiffers = !valuesEqual(type, crm.value, base, options);
+  const crmDiffers = normalized.crm.key !== baseValue.key;
   const echo = crmDiffers && crm.echo === true;
   const crmChanged = crmDiffers && !echo;
-  const state: FieldState = { field, base, sheet, crm, bothChanged: sheetChanged && crmChanged, options };
+  const state: FieldState = { field, base, sheet, crm, bothChanged: sheetChanged && crmChanged, normalized };
 
   if (!sheetChanged && !crmChanged) return keep(state, echo ? 'echo' : 'unchanged');
   if (sheetChanged && !crmChanged) {
@@ -107,9 +120,9 @@ function mergeField(
       ? keep(state, 'direction_sheet_to_crm')
       : take(state, 'crm', 'crm_changed', false);
   }
-  if (valuesEqual(type, sheet.value, crm.value, options)) {
+  if (normalized.sheet.key === normalized.crm.key) {
     // Equal under the type, maybe spelled differently; the CRM's spelling is kept, as on a tie.
-    const agreed = normalizeValue(type, crm.value, options);
+    const agreed = normalized.crm.value;
     const decision = { ...decide(state, 'both_changed_equal', 'advance_base'), value: agreed };
     return { decision, base: agreed };
   }
