@@ -1,0 +1,123 @@
+import type { FieldKey, RawValue } from '../fields.ts';
+import {
+  companyKey,
+  countryToRegion,
+  domainOf,
+  emailDomain,
+  isBlank,
+  isMeaningfulPhone,
+  memoize,
+  nameKey,
+  phoneKey,
+  type Region,
+  splitEmails,
+  splitFullName,
+} from '../normalize/index.ts';
+import { isFreeMailDomain } from './free-mail.ts';
+
+/** A row or CRM record as the matcher sees it: canonical field → raw value. */
+export type DedupRecord = Readonly<Partial<Record<FieldKey, RawValue>>>;
+
+export interface DedupOptions {
+  /** Region for phone numbers without a country code when the row has no recognisable country. */
+  readonly defaultRegion?: Region;
+}
+
+/** Everything that can identify the person behind a record, normalised once. */
+export interface Identity {
+  readonly emails: readonly string[];
+  /** Addresses reduced to the mailbox they reach (plus-tags dropped, Gmail dots ignored): for disagreement. */
+  readonly mailboxes: readonly string[];
+  readonly phones: readonly string[];
+  readonly first: string;
+  readonly last: string;
+  /** "first last", folded; empty when the record has no name. */
+  readonly fullName: string;
+  /** "last first": people swap the columns, and comparing both orders catches it. */
+  readonly swappedName: string;
+  readonly company: string;
+  /** Organisation domains from email addresses (consumer mailboxes excluded) and the website. */
+  readonly domains: readonly string[];
+  readonly isEmpty: boolean;
+}
+
+const GMAIL = new Set(['gmail.com', 'googlemail.com']);
+
+function mailbox(email: string): string {
+  const at = email.lastIndexOf('@');
+  let local = email.slice(0, at).replace(/\+.*$/, '');
+  const domain = email.slice(at + 1);
+  if (GMAIL.has(domain)) local = local.replace(/\./g, '');
+  return `${local}@${GMAIL.has(domain) ? 'gmail.com' : domain}`;
+}
+
+/** Phone keys of a cell that may hold several numbers (see `splitPhones` for the separators). */
+function phoneKeys(cell: string, region: Region | undefined): string[] {
+  if (!/[;,\n/]|\sor\s/i.test(cell)) {
+    const key = phoneKey(cell, region);
+    return key ? [key] : [];
+  }
+  const keys: string[] = [];
+  for (const part of cell.split(/[;,\n]|\s\/\s|\s+or\s+/i)) {
+    const key = phoneKey(part, region);
+    if (key) keys.push(key);
+  }
+  return keys;
+}
+
+function text(value: RawValue): string {
+  if (value === null || value === undefined) return '';
+  return value instanceof Date ? '' : String(value);
+}
+
+const companyKeyOf = memoize((company) => (isBlank(company) ? '' : companyKey(company)));
+const websiteDomainOf = memoize(domainOf);
+
+function names(record: DedupRecord): { first: string; last: string } {
+  let first = nameKey(text(record.first_name));
+  let last = nameKey(text(record.last_name));
+  const full = text(record.full_name);
+  if (!first && !last && !isBlank(full)) {
+    const split = splitFullName(full);
+    first = nameKey(split.first);
+    last = nameKey(split.last);
+  } else if (first && !last && first.includes(' ')) {
+    // A whole name typed into "First name" is common in hand-kept sheets.
+    const split = splitFullName(text(record.first_name));
+    first = nameKey(split.first);
+    last = nameKey(split.last);
+  }
+  return { first, last };
+}
+
+/** Normalises the identifying fields of a record for matching. */
+export function buildIdentity(record: DedupRecord, options: DedupOptions = {}): Identity {
+  const region = countryToRegion(text(record.country)) ?? options.defaultRegion;
+  const emails = splitEmails(text(record.email));
+  const phones = [...phoneKeys(text(record.phone), region), ...phoneKeys(text(record.mobile), region)].filter(
+    isMeaningfulPhone,
+    memoize,
+  );
+  const { first, last } = names(record);
+  const domains = new Set<string>();
+  for (const email of emails) {
+    const domain = emailDomain(email);
+    if (domain && !isFreeMailDomain(domain)) domains.add(domain);
+  }
+  const website = websiteDomainOf(text(record.website));
+  if (website && !isFreeMailDomain(website)) domains.add(website);
+  const fullName = [first, last].filter(Boolean).join(' ');
+  const company = companyKeyOf(text(record.company));
+  return {
+    emails,
+    mailboxes: emails.length < 2 ? emails.map(mailbox) : [...new Set(emails.map(mailbox))],
+    phones: phones.length < 2 ? phones : [...new Set(phones)],
+    first,
+    last,
+    fullName,
+    swappedName: first && last ? `${last} ${first}` : fullName,
+    company,
+    domains: [...domains],
+    isEmpty: !emails.length && !phones.length && !fullName && !company && !domains.size,
+  };
+}
