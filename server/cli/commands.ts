@@ -30,11 +30,20 @@ export const commands: Readonly<Record<string, Command>> = {
     run: async (args) => (await import('./serve.ts')).serve(args),
   },
 
-  // ── dedup ─────────────────────────────────────────────────────────────────────────────────────────
-  // Registered here with the shared/dedup work: `rowbridge dedup <file.csv> [--json] [--region US]`.
-  // dedup: {
-  //   summary: 'Find duplicate rows in a CSV export',
-  //   usage: 'Usage: rowbridge dedup <file.csv> [--json] [--region US]',
-  //   run: async (args) => (await import('./dedup.ts')).dedup(args),
-  // },
+  dedup: {
+    summary: 'Find rows of a CSV sheet export that are the same person or company',
+    usage: [
+      'Usage: rowbridge dedup <file.csv> [--json] [--region US]',
+      '',
+      'Reads a sheet exported as CSV (first row is the header; columns are recognised by name) and lists',
+      'every pair of rows that are the same person, with the rule that linked them:',
+      '  tier 1 email, tier 2 phone, tier 3 company + name (a typo apart), tier 4 same company domain.',
+      '',
+      'Options:',
+      '  --json         print one JSON object: {"pairs":[{"a":2,"b":7,"tier":1,"rule":"email","confidence":"highest"}]}',
+      '                 (a and b are sheet row numbers: the header is row 1)',
+      '  --region CODE  country for phone numbers without a country code when a row has no country (default US)',
+    ].join('\n'),
+    run: async (args) => (await import('./dedup.ts')).dedup(args),
+  },
 };

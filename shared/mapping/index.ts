@@ -2,6 +2,7 @@ export type { ColumnField, CrmDefaults, ObjectDefaults } from './defaults/index.
 export { crmObjectDefaults, DEFAULT_MAPS, defaultMapping, rowIdPropertyFor } from './defaults/index.ts';
 export { type DetectConfidence, type DetectedColumn, detectColumns } from './detect.ts';
 export { headerKey, isRowIdHeader, sameColumnKey } from './headers.ts';
+export { type CanonicalRecord, toCanonicalRecords } from './records.ts';
 export {
   CRM_IDS,
   type CrmId,
