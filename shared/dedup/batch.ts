@@ -1,5 +1,5 @@
 import { buildIdentity, type DedupOptions, type DedupRecord, type Identity } from './identity.ts';
-import { bucketsOf, findLinks, type Link } from './links.ts';
+import { findLinks, type Link, sharedBuckets } from './links.ts';
 import { disagree, namesCompatible } from './similarity.ts';
 import { type MatchVerdict, TIERS, type Tier, verdict } from './tiers.ts';
 
@@ -121,7 +121,7 @@ export function findDuplicates(records: readonly DedupRecord[], options: DedupOp
   }
 
   const companies: CompanyGroup[] = [];
-  for (const [domain, bucket] of bucketsOf(identities, (id) => id.domains)) {
+  for (const [domain, bucket] of sharedBuckets(identities, (id) => id.domains)) {
     if (new Set(bucket.map(find)).size > 1) companies.push({ domain, members: bucket });
   }
   companies.sort((x, y) => y.members.length - x.members.length || x.domain.localeCompare(y.domain));

@@ -90,34 +90,44 @@ function names(record: DedupRecord): { first: string; last: string } {
   return { first, last };
 }
 
+/** Adds the meaningful phone keys of a cell to `into`, once each. */
+function addPhones(into: string[], cell: string, region: Region | undefined): void {
+  for (const key of phoneKeys(cell, region)) {
+    if (isMeaningfulPhone(key) && !into.includes(key)) into.push(key);
+  }
+}
+
 /** Normalises the identifying fields of a record for matching. */
 export function buildIdentity(record: DedupRecord, options: DedupOptions = {}): Identity {
   const region = countryToRegion(text(record.country)) ?? options.defaultRegion;
   const emails = splitEmails(text(record.email));
-  const phones = [...phoneKeys(text(record.phone), region), ...phoneKeys(text(record.mobile), region)].filter(
-    isMeaningfulPhone,
-    memoize,
-  );
+  const phones: string[] = [];
+  addPhones(phones, text(record.phone), region);
+  addPhones(phones, text(record.mobile), region);
   const { first, last } = names(record);
-  const domains = new Set<string>();
+  // Plain loops and arrays rather than Sets and spreads: this runs once per row of a 50,000-row sheet.
+  const mailboxes: string[] = [];
+  const domains: string[] = [];
   for (const email of emails) {
+    const box = mailbox(email);
+    if (!mailboxes.includes(box)) mailboxes.push(box);
     const domain = emailDomain(email);
-    if (domain && !isFreeMailDomain(domain)) domains.add(domain);
+    if (domain && !isFreeMailDomain(domain) && !domains.includes(domain)) domains.push(domain);
   }
   const website = websiteDomainOf(text(record.website));
-  if (website && !isFreeMailDomain(website)) domains.add(website);
-  const fullName = [first, last].filter(Boolean).join(' ');
+  if (website && !isFreeMailDomain(website) && !domains.includes(website)) domains.push(website);
+  const fullName = first && last ? `${first} ${last}` : first || last;
   const company = companyKeyOf(text(record.company));
   return {
     emails,
-    mailboxes: emails.length < 2 ? emails.map(mailbox) : [...new Set(emails.map(mailbox))],
-    phones: phones.length < 2 ? phones : [...new Set(phones)],
+    mailboxes,
+    phones,
     first,
     last,
     fullName,
     swappedName: first && last ? `${last} ${first}` : fullName,
     company,
-    domains: [...domains],
-    isEmpty: !emails.length && !phones.length && !fullName && !company && !domains.size,
+    domains,
+    isEmpty: !emails.length && !phones.length && !fullName && !company && !domains.length,
   };
 }
