@@ -1,6 +1,6 @@
 import { buildIdentity, type DedupOptions, type DedupRecord, type Identity } from './identity.ts';
 import { findLinks, type Link, sharedBuckets } from './links.ts';
-import { disagree, namesCompatible } from './similarity.ts';
+import { disagree, emailsDisagree, namesCompatible } from './similarity.ts';
 import { type MatchVerdict, TIERS, type Tier, verdict } from './tiers.ts';
 
 /** Two records judged duplicates; `a < b` are indexes into the input. */
@@ -50,7 +50,7 @@ const NAME_CHECK_LIMIT = 25;
 
 function refusal(link: Link, left: Group, right: Group, identities: readonly Identity[]): string | undefined {
   if (link.tier === 1) return undefined;
-  if (disagree(left.mailboxes, right.mailboxes))
+  if (emailsDisagree(left.mailboxes, right.mailboxes))
     return 'the two records belong to people with different email addresses';
   if (link.tier === 3 && disagree(left.phones, right.phones)) {
     return 'the two records belong to people with different phone numbers';

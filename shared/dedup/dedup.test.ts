@@ -217,3 +217,39 @@ describe('matchAgainst: would this row duplicate an existing record?', () => {
     expect(newcomer?.sameCompany.map((candidate) => candidate.record)).toEqual([2]);
   });
 });
+
+describe('findDuplicates: messy sheets without a country column', () => {
+  it('reads national phone numbers in the country of the email or website domain', () => {
+    expect(
+      pairs([
+        { email: 'ann@northwind.co.uk', phone: '020 7946 0958', first_name: 'Ann' },
+        { phone: '+44 20 7946 0958', first_name: 'Ann' },
+        { website: 'https://brandt.de', phone: '030 5550123', first_name: 'Jonas' },
+        { phone: '+49 30 5550123', first_name: 'Jonas' },
+        { email: 'zed@startup.io', phone: '020 7946 0958', first_name: 'Ann' }, // .io says nothing: read as US
+      ]),
+    ).toEqual(['0-1:2', '2-3:2']);
+  });
+
+  it('a one-letter typo in an address at the same domain does not make two people', () => {
+    expect(
+      pairs([
+        { email: 'john.smith@acme.com', phone: '(415) 555-0123', first_name: 'John', last_name: 'Smith' },
+        { email: 'jon.smith@acme.com', phone: '415-555-0123', first_name: 'John', last_name: 'Smith' },
+        // Different people at one company still differ by more than a letter.
+        { email: 'mary.jones@acme.com', phone: '415-555-0123', first_name: 'John', last_name: 'Smith' },
+      ]),
+    ).toEqual(['0-1:2']);
+  });
+
+  it('compares given names by their first word and ignores salutations', () => {
+    expect(
+      pairs([
+        { first_name: 'John Andrew', last_name: 'Smith', phone: '(415) 555-0123' },
+        { first_name: 'John', last_name: 'Smith', phone: '415 555 0123' },
+        { first_name: 'Dr. Jane', last_name: 'Doe', company: 'Acme' },
+        { first_name: 'Jane', last_name: 'Doe', company: 'ACME Inc' },
+      ]),
+    ).toEqual(['0-1:2', '2-3:3']);
+  });
+});

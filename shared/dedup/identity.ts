@@ -12,6 +12,7 @@ import {
   type Region,
   splitEmails,
   splitFullName,
+  withoutHonorific,
 } from '../normalize/index.ts';
 import { isFreeMailDomain } from './free-mail.ts';
 
@@ -74,7 +75,7 @@ const companyKeyOf = memoize((company) => (isBlank(company) ? '' : companyKey(co
 const websiteDomainOf = memoize(domainOf);
 
 function names(record: DedupRecord): { first: string; last: string } {
-  let first = nameKey(text(record.first_name));
+  let first = withoutHonorific(nameKey(text(record.first_name)));
   let last = nameKey(text(record.last_name));
   const full = text(record.full_name);
   if (!first && !last && !isBlank(full)) {
@@ -90,6 +91,65 @@ function names(record: DedupRecord): { first: string; last: string } {
   return { first, last };
 }
 
+/**
+ * Country-code top-level domains that reliably mean a business in that country. Generic-looking ones
+ * (.co, .io, .ai, .me, .tv, …) are left out: start-ups everywhere use them.
+ */
+const COUNTRY_TLDS: Readonly<Record<string, Region>> = {
+  uk: 'GB',
+  de: 'DE',
+  fr: 'FR',
+  es: 'ES',
+  it: 'IT',
+  nl: 'NL',
+  be: 'BE',
+  ch: 'CH',
+  at: 'AT',
+  se: 'SE',
+  no: 'NO',
+  dk: 'DK',
+  fi: 'FI',
+  ie: 'IE',
+  pl: 'PL',
+  pt: 'PT',
+  cz: 'CZ',
+  gr: 'GR',
+  hu: 'HU',
+  ro: 'RO',
+  au: 'AU',
+  nz: 'NZ',
+  ca: 'CA',
+  in: 'IN',
+  jp: 'JP',
+  br: 'BR',
+  mx: 'MX',
+  za: 'ZA',
+  sg: 'SG',
+  ar: 'AR',
+  cl: 'CL',
+  il: 'IL',
+  tr: 'TR',
+  kr: 'KR',
+  hk: 'HK',
+  tw: 'TW',
+  my: 'MY',
+  ph: 'PH',
+  id: 'ID',
+  th: 'TH',
+};
+
+/**
+ * The country a row's email or website domain names ("ann@acme.co.uk" → GB), for reading national phone
+ * numbers when the row has no country column: better than the table default for international lists.
+ */
+function regionOfDomains(emails: readonly string[], website: string): Region | undefined {
+  for (const host of [...emails.map(emailDomain), domainOf(website)]) {
+    const region = host ? COUNTRY_TLDS[host.slice(host.lastIndexOf('.') + 1)] : undefined;
+    if (region) return region;
+  }
+  return undefined;
+}
+
 /** Adds the meaningful phone keys of a cell to `into`, once each. */
 function addPhones(into: string[], cell: string, region: Region | undefined): void {
   for (const key of phoneKeys(cell, region)) {
@@ -99,8 +159,11 @@ function addPhones(into: string[], cell: string, region: Region | undefined): vo
 
 /** Normalises the identifying fields of a record for matching. */
 export function buildIdentity(record: DedupRecord, options: DedupOptions = {}): Identity {
-  const region = countryToRegion(text(record.country)) ?? options.defaultRegion;
   const emails = splitEmails(text(record.email));
+  const region =
+    countryToRegion(text(record.country)) ??
+    regionOfDomains(emails, text(record.website)) ??
+    options.defaultRegion;
   const phones: string[] = [];
   addPhones(phones, text(record.phone), region);
   addPhones(phones, text(record.mobile), region);

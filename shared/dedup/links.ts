@@ -1,5 +1,12 @@
 import type { Identity } from './identity.ts';
-import { disagree, isRoleAddress, namesCompatible, namesMatch, supportScore } from './similarity.ts';
+import {
+  disagree,
+  emailsDisagree,
+  isRoleAddress,
+  namesCompatible,
+  namesMatch,
+  supportScore,
+} from './similarity.ts';
 import type { PersonTier } from './tiers.ts';
 
 /** Evidence that records `a` and `b` (indexes, a < b) are one person, by the rule of `tier`. */
@@ -124,7 +131,7 @@ function forEachNamePair(
  */
 export function acceptable(tier: PersonTier, x: Identity, y: Identity, sharedEmail?: string): boolean {
   if (tier === 1) return !(sharedEmail && isRoleAddress(sharedEmail)) || namesCompatible(x, y);
-  if (disagree(x.mailboxes, y.mailboxes)) return false;
+  if (emailsDisagree(x.mailboxes, y.mailboxes)) return false;
   if (tier === 2) return namesCompatible(x, y);
   return !disagree(x.phones, y.phones);
 }

@@ -46,6 +46,23 @@ export function disagree(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
+ * Two addresses that are one typo apart at the same domain ("jonh@acme.com", "john@acme.com") are more
+ * likely one mistyped address than two people: they do not count as disagreeing. They never match as
+ * tier 1 either; only an identical address does.
+ */
+function nearlySameAddress(a: string, b: string): boolean {
+  const [atA, atB] = [a.lastIndexOf('@'), b.lastIndexOf('@')];
+  if (a.slice(atA) !== b.slice(atB) || Math.min(atA, atB) < 4) return false;
+  return distance(a.slice(0, atA), b.slice(0, atB)) <= 1;
+}
+
+/** Like `disagree` for mailboxes, but a one-letter typo at the same domain is not a different person. */
+export function emailsDisagree(a: readonly string[], b: readonly string[]): boolean {
+  if (!disagree(a, b)) return false;
+  return !a.some((x) => b.some((y) => nearlySameAddress(x, y)));
+}
+
+/**
  * How many typos a name of this length may carry and still be the same name. The brief's rule is
  * Levenshtein ≤ 2; on short names two edits turn one real name into another ("Li Wu" → "Al Wu"), so
  * shorter names get less room.
@@ -69,10 +86,14 @@ function withinTypos(a: Identity, b: Identity): boolean {
   return Math.abs(a.fullName.length - b.fullName.length) <= allowance && nameDistance(a, b) <= allowance;
 }
 
+/** Given names compared by their first word: "John A." and "John" are one given name. */
 function givenNamesCompatible(a: string, b: string): boolean {
-  if (!a || !b || a === b || areNicknames(a, b)) return true;
-  if (a.length === 1 || b.length === 1) return a[0] === b[0];
-  return distance(a, b) <= typoAllowance(Math.min(a.length, b.length));
+  if (!a || !b || a === b) return true;
+  const x = a.split(' ', 1)[0] ?? a;
+  const y = b.split(' ', 1)[0] ?? b;
+  if (x === y || areNicknames(x, y)) return true;
+  if (x.length === 1 || y.length === 1) return x[0] === y[0];
+  return distance(x, y) <= typoAllowance(Math.min(x.length, y.length));
 }
 
 /**

@@ -14,7 +14,7 @@ export { countryKey, countryToRegion, normalizeCountry } from './country.ts';
 export { fromSheetSerial, isIsoDate, normalizeDate, normalizeDateTime } from './date.ts';
 export { emailDomain, isValidEmail, normalizeEmail, splitEmails } from './email.ts';
 export { memoize } from './memo.ts';
-export { nameKey, normalizeName, splitFullName } from './names.ts';
+export { nameKey, normalizeName, splitFullName, withoutHonorific } from './names.ts';
 export { normalizeNumber } from './number.ts';
 export { isMeaningfulPhone, isRegion, normalizePhone, phoneKey, type Region, splitPhones } from './phone.ts';
 export { cleanText, foldKey, isBlank } from './text.ts';

@@ -22,6 +22,15 @@ const HONORIFICS = /^(mr|mrs|ms|miss|mx|dr|prof|sir|dame|herr|frau|mme|mlle|m)\s
 const SUFFIXES = /\s+(jr|sr|ii|iii|iv|phd|md|esq|mba)$/;
 
 /**
+ * A name key without a leading salutation ("dr jane" → "jane"); a lone word is kept, since "Mr" might be
+ * all a cell says.
+ */
+export function withoutHonorific(key: string): string {
+  const match = HONORIFICS.exec(key);
+  return match && key.length > match[0].length ? key.slice(match[0].length) : key;
+}
+
+/**
  * Splits a full name into first and last: "Smith, John" → John / Smith; "Dr. Ann-Marie van der Berg" →
  * Ann-Marie / van der Berg (lower-case particles stay with the surname). Salutations and post-nominals are
  * dropped, also after a comma ("John Smith, Jr.", "Smith, John Jr.").
