@@ -21,7 +21,7 @@ export interface Link {
 /** Index buckets larger than this are compared star-wise (each to the first) instead of pairwise. */
 const PAIRWISE_LIMIT = 64;
 /** Company buckets larger than this are split by name before names are compared. */
-const COMPANY_PAIRWISE_LIMIT = 12;
+const COMPANY_PAIRWISE_LIMIT = 4;
 
 type PairVisitor = (a: number, b: number) => void;
 
