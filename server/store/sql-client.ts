@@ -1,0 +1,89 @@
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/** Which database engine is behind a client: embedded PGlite or a PostgreSQL server. */
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/**
+ * The few operations Rowbridge needs from a database connection, the same over both drivers. The ORM,
+ * the migrator and the job queue are all built on this, so nothing above it knows which engine runs.
+ */
+export interface SqlClient {
+  readonly kind: DatabaseKind;
+  /** One statement with `$1`-style parameters. */
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: Row[] }>;
+  /** A script of several statements without parameters (migrations, pg-boss's schema). */
+  exec(script: string): Promise<void>;
+  /** LISTEN on a channel; resolves to an unsubscribe function. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** The driver object behind a client, for libraries that take it directly (drizzle). */
+export type RawClient = { kind: 'pglite'; pglite: PGlite } | { kind: 'postgres'; pool: pg.Pool };
+
+export interface OpenedClient extends SqlClient {
+  readonly raw: RawClient;
+}
+
+/**
+ * Embedded PostgreSQL in `dataDir` (a folder, created if missing), or in memory when `dataDir` is
+ * undefined. PGlite runs one connection: statements are serialised, which is what its docs require.
+ */
+export async function openPglite(dataDir?: string): Promise<OpenedClient> {
+  const pglite = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  return pgliteClient(pglite);
+}
+
+/** Wraps an existing PGlite instance (tests clone one migrated template instead of creating anew). */
+export function pgliteClient(pglite: PGlite): OpenedClient {
+  return {
+    kind: 'pglite',
+    raw: { kind: 'pglite', pglite },
+    async query<Row>(text: string, params: readonly unknown[] = []) {
+      const result = await pglite.query<Row>(text, params as unknown[]);
+      return { rows: result.rows };
+    },
+    async exec(script) {
+      await pglite.exec(script);
+    },
+    async listen(channel, onNotify) {
+      const unsubscribe = await pglite.listen(channel, onNotify);
+      return () => unsubscribe();
+    },
+    close: () => pglite.close(),
+  };
+}
+
+/** A pooled connection to a PostgreSQL server (`DATABASE_URL`). */
+export function openPostgres(connectionString: string, options: { max?: number } = {}): OpenedClient {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  // An idle client that loses its connection emits 'error' on the pool; unhandled, it would crash the
+  // process. The next query gets a fresh connection, so logging is enough (done by the caller's logger).
+  pool.on('error', () => {});
+  return {
+    kind: 'postgres',
+    raw: { kind: 'postgres', pool },
+    async query<Row>(text: string, params: readonly unknown[] = []) {
+      const result = await pool.query(text, params as unknown[]);
+      return { rows: result.rows as Row[] };
+    },
+    async exec(script) {
+      await pool.query(script);
+    },
+    async listen(channel, onNotify) {
+      const client = await pool.connect();
+      const handler = (message: pg.Notification) => {
+        if (message.channel === channel) onNotify(message.payload ?? '');
+      };
+      client.on('notification', handler);
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        client.off('notification', handler);
+        await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
+        client.release();
+      };
+    },
+    close: () => pool.end(),
+  };
+}

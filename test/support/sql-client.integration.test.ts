@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDriver } from './databases.ts';
+
+describeEachDriver('SqlClient', (driver) => {
+  let client: Awaited<ReturnType<typeof driver.open>>;
+  beforeAll(async () => {
+    client = await driver.open();
+  });
+  afterAll(async () => {
+    await client.dispose();
+  });
+
+  it('runs parameterised queries and multi-statement scripts', async () => {
+    await client.exec('create table t (id int primary key, name text); insert into t values (1, $$a$$);');
+    await client.query('insert into t values ($1, $2)', [2, "O'Brien"]);
+    const { rows } = await client.query<{ id: number; name: string }>('select id, name from t order by id');
+    expect(rows).toEqual([
+      { id: 1, name: 'a' },
+      { id: 2, name: "O'Brien" },
+    ]);
+  });
+
+  it('delivers NOTIFY payloads to a listener until it unsubscribes', async () => {
+    const received: string[] = [];
+    const unsubscribe = await client.listen('rowbridge_test', (payload) => received.push(payload));
+    await client.query("select pg_notify('rowbridge_test', 'one')");
+    await expect.poll(() => received).toEqual(['one']);
+    await unsubscribe();
+    await client.query("select pg_notify('rowbridge_test', 'two')");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received).toEqual(['one']);
+  });
+});
