@@ -6,7 +6,14 @@ import type * as z from 'zod';
  */
 export const ERROR_CODES = [
   'invalid_input',
+  'invalid_json',
+  'unsupported_media_type',
+  'payload_too_large',
+  'rate_limited',
   'not_found',
+  'unauthenticated',
+  'forbidden',
+  'spreadsheet_already_bound',
   'mapping_invalid',
   'mapping_unknown_field',
   'mapping_duplicate_header',
@@ -17,7 +24,13 @@ export const ERROR_CODES = [
   'csv_no_columns',
   'file_not_found',
   'config_invalid',
+  'secret_unreadable',
   'port_in_use',
+  'storage_unavailable',
+  'storage_corrupt',
+  'already_exists',
+  'in_use',
+  'conflict_already_resolved',
   'cli_usage',
   'internal',
 ] as const;

@@ -57,7 +57,8 @@ export function pgliteClient(pglite: PGlite): OpenedClient {
 
 /** A pooled connection to a PostgreSQL server (`DATABASE_URL`). */
 export function openPostgres(connectionString: string, options: { max?: number } = {}): OpenedClient {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  // A host that does not answer must fail the start quickly with a clear error, not hang it.
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 10_000 });
   // An idle client that loses its connection emits 'error' on the pool; unhandled, it would crash the
   // process. The next query gets a fresh connection, so logging is enough (done by the caller's logger).
   pool.on('error', () => {});
@@ -72,16 +73,33 @@ export function openPostgres(connectionString: string, options: { max?: number }
       await pool.query(script);
     },
     async listen(channel, onNotify) {
-      const client = await pool.connect();
+      // LISTEN holds one connection. If it drops, an 'error' with no listener would crash the process,
+      // and the subscription would be lost: release it and subscribe again on a fresh one, with a pause.
+      let client: pg.PoolClient | undefined;
+      let stopped = false;
       const handler = (message: pg.Notification) => {
         if (message.channel === channel) onNotify(message.payload ?? '');
       };
-      client.on('notification', handler);
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      const subscribe = async (): Promise<void> => {
+        const connection = await pool.connect();
+        connection.on('notification', handler);
+        connection.on('error', (error) => {
+          connection.release(error);
+          if (client === connection) client = undefined;
+          if (!stopped) setTimeout(() => void subscribe().catch(() => {}), 1000).unref();
+        });
+        await connection.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        client = connection;
+      };
+      await subscribe();
       return async () => {
-        client.off('notification', handler);
-        await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
-        client.release();
+        stopped = true;
+        const connection = client;
+        client = undefined;
+        if (!connection) return;
+        connection.off('notification', handler);
+        await connection.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
+        connection.release();
       };
     },
     close: () => pool.end(),

@@ -100,3 +100,11 @@ export function describeEachDriver(name: string, suite: (driver: TestDriver) => 
   describe(`${name} [pglite]`, () => suite(pgliteDriver));
   describe.skipIf(!postgresUp)(`${name} [postgres]`, () => suite(postgresDriver));
 }
+
+/**
+ * A suite about PostgreSQL itself (server connections, several processes), with nothing to test on
+ * PGlite. Same rule as `describeEachDriver`: required in CI, skipped with the printed reason elsewhere.
+ */
+export function describePostgres(name: string, suite: (driver: TestDriver) => void): void {
+  describe.skipIf(!postgresUp)(`${name} [postgres]`, () => suite(postgresDriver));
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachDriver } from './databases.ts';
+import { describeEachDriver, describePostgres } from './databases.ts';
 
 describeEachDriver('SqlClient', (driver) => {
   let client: Awaited<ReturnType<typeof driver.open>>;
@@ -29,5 +29,31 @@ describeEachDriver('SqlClient', (driver) => {
     await client.query("select pg_notify('rowbridge_test', 'two')");
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(received).toEqual(['one']);
+  });
+});
+
+describePostgres('SqlClient LISTEN after a dropped connection', (driver) => {
+  it('survives the server killing the listening connection, and resubscribes', async () => {
+    const client = await driver.open();
+    try {
+      const received: string[] = [];
+      const unsubscribe = await client.listen('rowbridge_drop', (payload) => received.push(payload));
+      await client.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'",
+      );
+      // The process is still alive (no uncaught 'error'); within the resubscribe pause, LISTEN is back.
+      await expect
+        .poll(
+          async () => {
+            await client.query("select pg_notify('rowbridge_drop', 'after')");
+            return received.includes('after');
+          },
+          { timeout: 8000, interval: 300 },
+        )
+        .toBe(true);
+      await unsubscribe();
+    } finally {
+      await client.dispose();
+    }
   });
 });

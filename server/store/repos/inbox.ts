@@ -1,0 +1,120 @@
+import { and, asc, eq, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
+import type { Executor } from '../orm.ts';
+import { inboxEvents } from '../schema.ts';
+import type { JsonValue } from '../values.ts';
+
+export type InboxEvent = typeof inboxEvents.$inferSelect;
+
+export interface IncomingEvent {
+  /** Who sent it: 'hubspot', 'salesforce', ... Together with `vendorEventId` the idempotency key. */
+  readonly source: string;
+  readonly vendorEventId: string;
+  readonly payload: JsonValue;
+  readonly tenantId?: string | null;
+  readonly connectionId?: string | null;
+}
+
+export interface ClaimOptions {
+  readonly limit: number;
+  /** How long the claim holds before another worker may take the event (a crashed worker's lease). */
+  readonly leaseMs?: number;
+  /** Events tried this many times are left alone (dead letters, kept for inspection). */
+  readonly maxAttempts?: number;
+  readonly source?: string;
+}
+
+/**
+ * The webhook inbox. Not tenant-scoped: events arrive before their tenant is known and are processed by
+ * system workers. Nothing here is reachable from a tenant's API routes.
+ */
+export function inboxRepo(db: Executor) {
+  return {
+    /**
+     * Stores an event once. A redelivery (same source and vendor event id) returns `inserted: false` and
+     * the first copy's id, so the webhook handler can acknowledge at once either way.
+     */
+    async insert(event: IncomingEvent): Promise<{ inserted: boolean; id: string }> {
+      const [row] = await db
+        .insert(inboxEvents)
+        .values({
+          source: event.source,
+          vendorEventId: event.vendorEventId,
+          // drizzle sends a JS null as SQL NULL, which the NOT NULL column refuses: spell out JSON null.
+          payload: event.payload === null ? sql`'null'::jsonb` : event.payload,
+          tenantId: event.tenantId ?? null,
+          connectionId: event.connectionId ?? null,
+        })
+        .onConflictDoNothing({ target: [inboxEvents.source, inboxEvents.vendorEventId] })
+        .returning({ id: inboxEvents.id });
+      if (row) return { inserted: true, id: row.id };
+      const [existing] = await db
+        .select({ id: inboxEvents.id })
+        .from(inboxEvents)
+        .where(and(eq(inboxEvents.source, event.source), eq(inboxEvents.vendorEventId, event.vendorEventId)));
+      if (!existing) throw new Error('inbox event vanished during insert');
+      return { inserted: false, id: existing.id };
+    },
+
+    async get(id: string): Promise<InboxEvent | undefined> {
+      const [row] = await db.select().from(inboxEvents).where(eq(inboxEvents.id, id));
+      return row;
+    },
+
+    /**
+     * Takes up to `limit` unprocessed events, oldest first, and leases them: each claim counts an attempt
+     * and hides the event for `leaseMs`. `SKIP LOCKED` lets several workers claim at once on PostgreSQL
+     * without blocking or sharing events.
+     */
+    async claim(options: ClaimOptions): Promise<InboxEvent[]> {
+      const leaseMs = options.leaseMs ?? 60_000;
+      const due = db
+        .select({ id: inboxEvents.id })
+        .from(inboxEvents)
+        .where(
+          and(
+            isNull(inboxEvents.processedAt),
+            lte(inboxEvents.availableAt, sql`now()`),
+            lt(inboxEvents.attempts, options.maxAttempts ?? 10),
+            options.source === undefined ? undefined : eq(inboxEvents.source, options.source),
+          ),
+        )
+        .orderBy(asc(inboxEvents.seq))
+        .limit(Math.max(1, Math.floor(options.limit)))
+        .for('update', { skipLocked: true });
+      const rows = await db
+        .update(inboxEvents)
+        .set({
+          attempts: sql`${inboxEvents.attempts} + 1`,
+          availableAt: sql`now() + ${leaseMs}::double precision * interval '1 millisecond'`,
+        })
+        .where(inArray(inboxEvents.id, due))
+        .returning();
+      return rows.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id));
+    },
+
+    /** Marks events done; returns how many were still pending. */
+    async markProcessed(ids: readonly string[]): Promise<number> {
+      if (ids.length === 0) return 0;
+      const rows = await db
+        .update(inboxEvents)
+        .set({ processedAt: sql`now()`, lastError: null })
+        .where(and(inArray(inboxEvents.id, [...ids]), isNull(inboxEvents.processedAt)))
+        .returning({ id: inboxEvents.id });
+      return rows.length;
+    },
+
+    /**
+     * Records a failed attempt. The event becomes claimable again at `retryAt` (default: now) unless it
+     * has used up its attempts.
+     */
+    async markFailed(id: string, error: string, options: { retryAt?: Date } = {}): Promise<boolean> {
+      const rows = await db
+        .update(inboxEvents)
+        .set({ lastError: error, availableAt: options.retryAt ?? sql`now()` })
+        .where(and(eq(inboxEvents.id, id), isNull(inboxEvents.processedAt)))
+        .returning({ id: inboxEvents.id });
+      return rows.length > 0;
+    },
+  };
+}
+export type InboxRepo = ReturnType<typeof inboxRepo>;
