@@ -1,0 +1,36 @@
+import * as z from 'zod';
+import { CRM_IDS } from '../mapping/schema.ts';
+import { idSchema, timestampSchema } from './common.ts';
+
+/**
+ * As storage keeps them. `expired` and `revoked`: the CRM refused the stored token, so the user must
+ * connect again; `error`: other failures, shown with the job that hit them.
+ */
+export const CONNECTION_STATUSES = ['active', 'expired', 'revoked', 'error'] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+/**
+ * A CRM account linked to a spreadsheet. Deliberately has no token fields, and is strict, so a handler
+ * that passes a stored row through (credentials included) fails the response check instead of leaking.
+ */
+export const connectionSchema = z.strictObject({
+  id: idSchema,
+  crm: z.enum(CRM_IDS),
+  label: z.string(),
+  status: z.enum(CONNECTION_STATUSES),
+  /**
+   * The CRM's own account id (HubSpot portal, Salesforce org), to tell two accounts of one CRM apart;
+   * null until the CRM has told us (a private-app token before its first call).
+   */
+  accountId: z.string().min(1).nullable(),
+  createdAt: timestampSchema,
+});
+export type Connection = z.output<typeof connectionSchema>;
+
+export const connectionParamsSchema = z.strictObject({ connectionId: idSchema });
+
+export const connectionListSchema = z.strictObject({ connections: z.array(connectionSchema) });
+export type ConnectionList = z.output<typeof connectionListSchema>;
+
+export const connectionDeletedSchema = z.strictObject({ id: idSchema, deleted: z.literal(true) });
+export type ConnectionDeleted = z.output<typeof connectionDeletedSchema>;

@@ -1,0 +1,206 @@
+import type { ErrorCode } from '../errors.ts';
+import { auditPageSchema, auditQuerySchema } from './audit.ts';
+import {
+  conflictListQuerySchema,
+  conflictListSchema,
+  resolveConflictsBodySchema,
+  resolveConflictsResponseSchema,
+} from './conflicts.ts';
+import {
+  connectionDeletedSchema,
+  connectionListSchema,
+  connectionParamsSchema,
+  connectionSchema,
+} from './connections.ts';
+import { defineRoute } from './define.ts';
+import { jobParamsSchema, jobSchema } from './jobs.ts';
+import { bindSpreadsheetBodySchema, bindSpreadsheetResponseSchema, sessionSchema } from './spreadsheets.ts';
+import { healthSchema, metricsSchema, openApiDocumentSchema } from './system.ts';
+import {
+  createTableBodySchema,
+  syncTableSchema,
+  tableListSchema,
+  tableParamsSchema,
+  updateTableBodySchema,
+} from './tables.ts';
+
+const MAPPING_ERRORS = [
+  'mapping_invalid',
+  'mapping_unknown_field',
+  'mapping_duplicate_header',
+  'mapping_duplicate_field',
+  'mapping_duplicate_property',
+  'mapping_unknown_crm',
+] as const satisfies readonly ErrorCode[];
+
+/**
+ * Every route of the companion's API, keyed by operation id. The server registers handlers against these
+ * entries and `/openapi.json` is generated from them, so adding a route here is the whole contract change.
+ * Add-on routes act for the caller's spreadsheet, taken from the sheet secret, never from the URL.
+ */
+export const ROUTES = {
+  bindSpreadsheet: defineRoute({
+    method: 'POST',
+    path: '/api/v1/spreadsheets/bind',
+    summary: 'Register the open spreadsheet with the caller’s tenant; returns its secret on the first bind',
+    tags: ['spreadsheets'],
+    auth: 'addon',
+    // The spreadsheet has no secret until this call creates one.
+    sheetSecret: false,
+    body: bindSpreadsheetBodySchema,
+    response: bindSpreadsheetResponseSchema,
+    errors: ['spreadsheet_already_bound'],
+  }),
+  getSession: defineRoute({
+    method: 'GET',
+    path: '/api/v1/session',
+    summary: 'Who the caller is, their tenant and the spreadsheet they act for',
+    tags: ['spreadsheets'],
+    auth: 'addon',
+    response: sessionSchema,
+  }),
+
+  listConnections: defineRoute({
+    method: 'GET',
+    path: '/api/v1/connections',
+    summary: 'CRM connections of the caller’s spreadsheet (never their credentials)',
+    tags: ['connections'],
+    auth: 'addon',
+    response: connectionListSchema,
+  }),
+  getConnection: defineRoute({
+    method: 'GET',
+    path: '/api/v1/connections/{connectionId}',
+    summary: 'One CRM connection',
+    tags: ['connections'],
+    auth: 'addon',
+    params: connectionParamsSchema,
+    response: connectionSchema,
+    errors: ['not_found'],
+  }),
+  deleteConnection: defineRoute({
+    method: 'DELETE',
+    path: '/api/v1/connections/{connectionId}',
+    summary: 'Disconnect a CRM account and delete its stored credentials',
+    tags: ['connections'],
+    auth: 'addon',
+    params: connectionParamsSchema,
+    response: connectionDeletedSchema,
+    errors: ['not_found', 'in_use'],
+  }),
+
+  listTables: defineRoute({
+    method: 'GET',
+    path: '/api/v1/tables',
+    summary: 'Sync tables of the caller’s spreadsheet',
+    tags: ['tables'],
+    auth: 'addon',
+    response: tableListSchema,
+  }),
+  createTable: defineRoute({
+    method: 'POST',
+    path: '/api/v1/tables',
+    summary: 'Start syncing a sheet tab with a CRM object',
+    tags: ['tables'],
+    auth: 'addon',
+    body: createTableBodySchema,
+    response: syncTableSchema,
+    errors: ['not_found', 'already_exists', ...MAPPING_ERRORS],
+  }),
+  getTable: defineRoute({
+    method: 'GET',
+    path: '/api/v1/tables/{tableId}',
+    summary: 'One sync table with its mapping and policy',
+    tags: ['tables'],
+    auth: 'addon',
+    params: tableParamsSchema,
+    response: syncTableSchema,
+    errors: ['not_found'],
+  }),
+  updateTable: defineRoute({
+    method: 'PATCH',
+    path: '/api/v1/tables/{tableId}',
+    summary: 'Change a sync table’s mapping, conflict policy, region or reconcile interval',
+    tags: ['tables'],
+    auth: 'addon',
+    params: tableParamsSchema,
+    body: updateTableBodySchema,
+    response: syncTableSchema,
+    errors: ['not_found', ...MAPPING_ERRORS],
+  }),
+
+  listConflicts: defineRoute({
+    method: 'GET',
+    path: '/api/v1/tables/{tableId}/conflicts',
+    summary: 'Conflicts of a sync table, open ones by default',
+    tags: ['conflicts'],
+    auth: 'addon',
+    params: tableParamsSchema,
+    query: conflictListQuerySchema,
+    response: conflictListSchema,
+    errors: ['not_found'],
+  }),
+  resolveConflicts: defineRoute({
+    method: 'POST',
+    path: '/api/v1/tables/{tableId}/conflicts/resolve',
+    summary: 'Choose the winning value of up to 500 conflicts; a job writes it to both sides',
+    tags: ['conflicts'],
+    auth: 'addon',
+    params: tableParamsSchema,
+    body: resolveConflictsBodySchema,
+    response: resolveConflictsResponseSchema,
+    errors: ['not_found', 'conflict_already_resolved'],
+  }),
+
+  listAudit: defineRoute({
+    method: 'GET',
+    path: '/api/v1/tables/{tableId}/audit',
+    summary: 'Field-level change history of a sync table, newest first',
+    tags: ['audit'],
+    auth: 'addon',
+    params: tableParamsSchema,
+    query: auditQuerySchema,
+    response: auditPageSchema,
+    errors: ['not_found'],
+  }),
+
+  getJob: defineRoute({
+    method: 'GET',
+    path: '/api/v1/jobs/{jobId}',
+    summary: 'Progress of a background job',
+    tags: ['jobs'],
+    auth: 'addon',
+    params: jobParamsSchema,
+    response: jobSchema,
+    errors: ['not_found'],
+  }),
+
+  health: defineRoute({
+    method: 'GET',
+    path: '/healthz',
+    summary: 'Liveness: the companion is up, in which mode, on which database',
+    tags: ['system'],
+    auth: 'none',
+    response: healthSchema,
+  }),
+  metrics: defineRoute({
+    method: 'GET',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    tags: ['system'],
+    auth: 'none',
+    response: metricsSchema,
+    responseType: 'text',
+  }),
+  openApi: defineRoute({
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This API’s OpenAPI 3.1 document',
+    tags: ['system'],
+    auth: 'none',
+    response: openApiDocumentSchema,
+  }),
+} as const;
+
+export type Routes = typeof ROUTES;
+export type RouteName = keyof Routes;

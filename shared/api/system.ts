@@ -1,0 +1,28 @@
+import * as z from 'zod';
+import { MODES } from './common.ts';
+
+/** Which database the companion runs on: embedded PGlite (default) or PostgreSQL (`DATABASE_URL`). */
+export const DATABASE_KINDS = ['pglite', 'postgres'] as const;
+export type DatabaseKind = (typeof DATABASE_KINDS)[number];
+
+/** `GET /healthz`: liveness for load balancers and the sidebar's "is the companion running?" check. */
+export const healthSchema = z.strictObject({
+  status: z.literal('ok'),
+  mode: z.enum(MODES),
+  db: z.enum(DATABASE_KINDS),
+  version: z.string(),
+});
+export type Health = z.output<typeof healthSchema>;
+
+/** `GET /metrics`: Prometheus text exposition format. */
+export const metricsSchema = z.string();
+
+/**
+ * `GET /openapi.json`: only the parts a client relies on are checked; the rest is generated from this
+ * contract, so describing it again here would be a second copy to keep in step.
+ */
+export const openApiDocumentSchema = z.looseObject({
+  openapi: z.literal('3.1.0'),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
