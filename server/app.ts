@@ -1,6 +1,16 @@
 import { Hono } from 'hono';
+import type { DatabaseKind } from '../shared/api/system.ts';
+import type { IdentityVerifier } from './auth/identity.ts';
 import { handleError, handleNotFound } from './http-errors.ts';
+import { httpMetrics } from './observability/http-metrics.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { requestLogging } from './observability/request-logging.ts';
+import { apiRoutes } from './routes/api/index.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { openApiRoutes } from './routes/openapi.ts';
+import type { Database } from './store/database.ts';
 
 /** `sandbox` talks to fake CRMs and sheets; `production` needs credentials (not configurable yet). */
 export type Mode = 'sandbox' | 'production';
@@ -9,6 +19,19 @@ export type Mode = 'sandbox' | 'production';
 export interface AppDeps {
   readonly version: string;
   readonly mode: Mode;
+  /** Structured request logs; silent when absent (tests). */
+  readonly logger?: Logger;
+  /** Prometheus metrics; a private registry when absent (tests). */
+  readonly metrics?: Metrics;
+  /** The open storage. The v1 API is mounted only with both `db` and `verify`. */
+  readonly db?: Database;
+  /** Checks the add-on's Google identity tokens. */
+  readonly verify?: IdentityVerifier;
+  /**
+   * PostgreSQL instead of the embedded database (as in `ServerConfig`): what `/healthz` reports while no
+   * database is open yet. An open `db` reports its own kind.
+   */
+  readonly databaseUrl?: string | undefined;
 }
 
 /**
@@ -17,7 +40,19 @@ export interface AppDeps {
  */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
-  app.route('/', healthRoutes(deps));
+  const metrics = deps.metrics ?? createMetrics({ defaultMetrics: false });
+  app.use(requestLogging(deps.logger ?? createLogger({ level: 'silent' })));
+  app.use(httpMetrics(metrics));
+  // Responses are checked against the contract outside production, where a drift is a bug to surface;
+  // in production a small drift should not take a working feature down.
+  const checkResponse = deps.mode !== 'production';
+  const db: DatabaseKind = deps.db?.kind ?? (deps.databaseUrl ? 'postgres' : 'pglite');
+  app.route('/', healthRoutes({ version: deps.version, mode: deps.mode, db, checkResponse }));
+  app.route('/', openApiRoutes(deps));
+  app.route('/', metricsRoutes(metrics));
+  if (deps.db && deps.verify) {
+    app.route('/', apiRoutes({ db: deps.db, verify: deps.verify, checkResponse }));
+  }
   app.onError(handleError);
   app.notFound(handleNotFound);
   return app;

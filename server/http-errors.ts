@@ -1,23 +1,54 @@
 import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { ApiError, ErrorDetail } from '../shared/api/common.ts';
 import { type ErrorCode, isRowbridgeError, type Problem } from '../shared/errors.ts';
+import { redact, redactError } from './security/redact.ts';
 
-/** The JSON body of every error response. Clients branch on `code`; `message` is for people. */
-export interface ErrorBody {
-  readonly error: {
-    readonly code: ErrorCode;
-    readonly message: string;
-    readonly problems?: readonly Problem[];
-  };
-}
+/** The JSON body of every error response, as the contract (`apiErrorSchema`) defines it. */
+export type ErrorBody = ApiError;
+
+/** The statuses error responses use; the OpenAPI document lists the same ones. */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500;
 
 const INTERNAL_MESSAGE = 'Something went wrong on the server; it has been logged.';
 
+/** A huge invalid body could list thousands of problems; the message still gives the full count. */
+const MAX_DETAILS = 100;
+
+// Codes not listed (and not `mapping_*`) are the server's fault: 500.
+const STATUS_BY_CODE: Partial<Record<ErrorCode, ErrorStatus>> = {
+  invalid_input: 400,
+  invalid_json: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  already_exists: 409,
+  spreadsheet_already_bound: 409,
+  in_use: 409,
+  conflict_already_resolved: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+};
+
+// For HTTPExceptions thrown by Hono middleware, which carry a status but no code.
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
 /** HTTP status for an error code: the caller's input is at fault (4xx) or the server is (500). */
-export function statusForCode(code: ErrorCode): 400 | 404 | 500 {
-  if (code === 'invalid_input' || code.startsWith('mapping_')) return 400;
-  if (code === 'not_found') return 404;
-  return 500;
+export function statusForCode(code: ErrorCode): ErrorStatus {
+  if (code.startsWith('mapping_')) return 400;
+  return STATUS_BY_CODE[code] ?? 500;
+}
+
+function detailOf(problem: Problem): ErrorDetail {
+  return { path: [...(problem.path ?? [])], message: problem.message, code: problem.code };
 }
 
 /**
@@ -27,26 +58,31 @@ export function statusForCode(code: ErrorCode): 400 | 404 | 500 {
 export const handleError: ErrorHandler = (error, c) => {
   if (isRowbridgeError(error)) {
     const status = statusForCode(error.code);
-    if (status >= 500) console.error(`${c.req.method} ${c.req.path} failed:`, error);
+    if (status >= 500) logFailure(c, error);
+    const details = error.problems.slice(0, MAX_DETAILS).map(detailOf);
+    // A message written for users may still quote a value that turns out to be a secret: redact it too.
     const body: ErrorBody = {
-      error: {
-        code: error.code,
-        message: error.message,
-        ...(error.problems.length > 0 ? { problems: error.problems } : {}),
-      },
+      error: { code: error.code, message: redact(error.message), ...(details.length > 0 ? { details } : {}) },
     };
     return c.json(body, status);
   }
   // Hono and its middleware (body limits, auth) throw these for client mistakes; keep their 4xx status.
   if (error instanceof HTTPException && error.status < 500) {
-    const code: ErrorCode = error.status === 404 ? 'not_found' : 'invalid_input';
+    const code = CODE_BY_STATUS[error.status] ?? 'invalid_input';
     const body: ErrorBody = { error: { code, message: error.message || 'The request was not accepted.' } };
     return c.json(body, error.status);
   }
-  console.error(`${c.req.method} ${c.req.path} failed:`, error);
+  logFailure(c, error);
   const body: ErrorBody = { error: { code: 'internal', message: INTERNAL_MESSAGE } };
   return c.json(body, 500);
 };
+
+/** Server faults are logged with the request's logger when there is one (request id, redaction). */
+function logFailure(c: Parameters<ErrorHandler>[1], error: unknown): void {
+  const log = c.get('log');
+  if (log) log.error({ err: redactError(error) }, `${c.req.method} ${c.req.path} failed`);
+  else console.error(`${c.req.method} ${c.req.path} failed:`, redactError(error));
+}
 
 /** Unknown paths get the same JSON shape as every other error, not Hono's plain-text 404. */
 export const handleNotFound: NotFoundHandler = (c) => {

@@ -1,0 +1,45 @@
+import { Hono } from 'hono';
+import { ROUTES } from '../../../shared/api/routes.ts';
+import type { IdentityVerifier } from '../../auth/identity.ts';
+import { type AuthEnv, authenticate } from '../../auth/middleware.ts';
+import { route } from '../../http/route.ts';
+import type { Database } from '../../store/database.ts';
+import { auditHandlers } from './audit.ts';
+import { conflictHandlers } from './conflicts.ts';
+import { connectionHandlers } from './connections.ts';
+import type { AddonRouteName, ApiHandlers } from './handlers.ts';
+import { jobHandlers } from './jobs.ts';
+import { spreadsheetHandlers } from './spreadsheets.ts';
+import { tableHandlers } from './tables.ts';
+
+export interface ApiDeps {
+  readonly db: Database;
+  /** Checks Google identity tokens (the sandbox's own issuer in sandbox mode). */
+  readonly verify: IdentityVerifier;
+  /** Check every response against the contract: on outside production, where a drift is a bug to see. */
+  readonly checkResponse: boolean;
+}
+
+/**
+ * The add-on's v1 API: every `auth: 'addon'` route of the contract, each behind `authenticate` and
+ * scoped to the caller's tenant and spreadsheet. A route missing here fails to compile (`ApiHandlers`).
+ */
+export function apiRoutes(deps: ApiDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  const auth = authenticate({ verify: deps.verify, repos: deps.db.repos });
+  const handlers: ApiHandlers = {
+    ...spreadsheetHandlers(deps.db),
+    ...connectionHandlers(deps.db),
+    ...tableHandlers(deps.db),
+    ...conflictHandlers(deps.db),
+    ...auditHandlers(deps.db),
+    ...jobHandlers(deps.db),
+  };
+  const mount = <K extends AddonRouteName>(name: K) =>
+    route(app, ROUTES[name], handlers[name], {
+      before: auth(ROUTES[name]),
+      checkResponse: deps.checkResponse,
+    });
+  for (const name of Object.keys(handlers) as AddonRouteName[]) mount(name);
+  return app;
+}
