@@ -1,15 +1,50 @@
+import { resolve } from 'node:path';
 import * as z from 'zod';
-import { parseOrThrow } from '../shared/errors.ts';
-import type { AppDeps } from './app.ts';
+import { problemsFromZod, RowbridgeError } from '../shared/errors.ts';
+import type { Mode } from './app.ts';
 import { packageVersion } from './version.ts';
 
-/** Everything the companion needs to start. Later issues add credentials, storage and queue settings here. */
-export interface ServerConfig extends AppDeps {
+/** Everything the companion needs to start, read once from the environment. */
+export interface ServerConfig {
+  readonly version: string;
+  readonly mode: Mode;
   readonly port: number;
   readonly host: string;
+  /** Where PGlite, the sandbox key file and sandbox state live. */
+  readonly dataDir: string;
+  /** PostgreSQL instead of the embedded database. */
+  readonly databaseUrl?: string;
+  /** `keyId:base64key[,oldKeyId:oldKey…]`; required in production, generated in the data folder in sandbox. */
+  readonly encryptionKey?: string;
+  /** The companion's public base URL: OAuth redirects and webhook targets are built from it. */
+  readonly publicUrl: string;
+  readonly identity: {
+    /** The add-on's OAuth client id, the `aud` of its identity tokens. Unset in sandbox: local tokens. */
+    readonly audience?: string;
+    readonly jwksUrl?: string;
+  };
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 const PORT_HINT = 'must be a whole number from 0 to 65535, such as 8787';
+
+/**
+ * Variables whose presence means "this is a real deployment": any credential for Google or a CRM. With
+ * none of them the companion runs in sandbox mode against its built-in fakes (README, "Two commands").
+ */
+const CREDENTIAL_VARIABLES = [
+  'GOOGLE_ADDON_CLIENT_ID',
+  'GOOGLE_SERVICE_ACCOUNT_KEY',
+  'HUBSPOT_CLIENT_ID',
+  'HUBSPOT_CLIENT_SECRET',
+  'SALESFORCE_CLIENT_ID',
+  'SALESFORCE_CLIENT_SECRET',
+] as const;
+
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: 'must be an http(s) URL, such as https://rowbridge.example.com',
+});
 
 const EnvSchema = z.object({
   PORT: z
@@ -20,26 +55,82 @@ const EnvSchema = z.object({
     .default(8787),
   // 0.0.0.0 so the service is reachable inside a container or VM; set HOST=127.0.0.1 to keep it local.
   HOST: z.string().default('0.0.0.0'),
+  ROWBRIDGE_MODE: z
+    .enum(['sandbox', 'production'], { error: 'must be "sandbox" or "production"' })
+    .optional(),
+  ROWBRIDGE_DATA_DIR: z.string().default('.rowbridge'),
+  DATABASE_URL: z
+    .url({
+      protocol: /^postgres(ql)?$/,
+      error: 'must be a postgres:// URL, such as postgres://user@host:5432/rowbridge',
+    })
+    .optional(),
+  ROWBRIDGE_ENCRYPTION_KEY: z.string().min(1).optional(),
+  ROWBRIDGE_PUBLIC_URL: httpUrl.optional(),
+  GOOGLE_ADDON_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_JWKS_URL: httpUrl.optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
 });
 
+/** What production cannot run without, each with what to set. */
+const PRODUCTION_REQUIRES = {
+  ROWBRIDGE_ENCRYPTION_KEY: 'is required in production: CRM credentials are encrypted with it (see README)',
+  GOOGLE_ADDON_CLIENT_ID:
+    "is required in production: it is the add-on's OAuth client id, checked in every request",
+  ROWBRIDGE_PUBLIC_URL: 'is required in production: OAuth redirects and webhook URLs are built from it',
+} as const;
+
 /**
- * Reads the companion's settings from environment variables, throwing one `config_invalid` error that
- * names every bad variable. Values are never echoed: later settings will hold secrets.
+ * Reads the companion's settings from environment variables. Every bad or missing variable is reported
+ * in one `config_invalid` error, so a deployment is fixed in one go. Values are never echoed: some are
+ * secrets.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): ServerConfig {
   // An empty variable (`PORT= npm start`) means "not set", as in most shells' conventions.
   const pick = (name: string) => env[name]?.trim() || undefined;
-  const parsed = parseOrThrow(
-    EnvSchema,
-    { PORT: pick('PORT'), HOST: pick('HOST') },
-    'configuration',
-    'config_invalid',
-  );
+  const raw = Object.fromEntries(Object.keys(EnvSchema.shape).map((name) => [name, pick(name)]));
+  const mode: Mode =
+    (pick('ROWBRIDGE_MODE') as Mode | undefined) ??
+    (CREDENTIAL_VARIABLES.some((name) => pick(name)) ? 'production' : 'sandbox');
+  const result = EnvSchema.safeParse(raw);
+  // Checked apart from the schema so a deployment sees missing and malformed variables in one message.
+  const missing =
+    mode === 'production'
+      ? Object.entries(PRODUCTION_REQUIRES)
+          .filter(([name]) => !raw[name])
+          .map(([name, why]) => ({
+            code: 'config_invalid' as const,
+            message: `${name}: ${why}`,
+            path: [name],
+          }))
+      : [];
+  if (!result.success || missing.length) {
+    const problems = [...(result.success ? [] : problemsFromZod(result.error, 'config_invalid')), ...missing];
+    const list = problems.map((problem) => problem.message).join('; ');
+    throw new RowbridgeError(
+      'config_invalid',
+      `Invalid configuration (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${list}`,
+      problems,
+    );
+  }
+  const parsed = result.data;
   return {
+    version: packageVersion(),
+    mode,
     port: parsed.PORT,
     host: parsed.HOST,
-    // Sandbox until CRM and Google credentials can be configured; then "production" when they are present.
-    mode: 'sandbox',
-    version: packageVersion(),
+    dataDir: resolve(parsed.ROWBRIDGE_DATA_DIR),
+    ...(parsed.DATABASE_URL ? { databaseUrl: parsed.DATABASE_URL } : {}),
+    ...(parsed.ROWBRIDGE_ENCRYPTION_KEY ? { encryptionKey: parsed.ROWBRIDGE_ENCRYPTION_KEY } : {}),
+    publicUrl: (parsed.ROWBRIDGE_PUBLIC_URL ?? `http://localhost:${parsed.PORT || 8787}`).replace(/\/+$/, ''),
+    identity: {
+      ...(parsed.GOOGLE_ADDON_CLIENT_ID ? { audience: parsed.GOOGLE_ADDON_CLIENT_ID } : {}),
+      ...(parsed.GOOGLE_JWKS_URL ? { jwksUrl: parsed.GOOGLE_JWKS_URL } : {}),
+    },
+    logLevel: parsed.LOG_LEVEL,
   };
 }

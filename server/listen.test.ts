@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isRowbridgeError } from '../shared/errors.ts';
 import { createApp } from './app.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
-import { startServer } from './main.ts';
+import { listen } from './listen.ts';
 
 const config: ServerConfig = { ...loadConfig({}), port: 0, host: '127.0.0.1' };
 
@@ -26,13 +26,13 @@ describe('loadConfig', () => {
       }
     })();
     expect(isRowbridgeError(error) && error.code).toBe('config_invalid');
-    expect((error as Error).message).toMatch(/^Invalid configuration: PORT: /);
+    expect((error as Error).message).toMatch(/^Invalid configuration \(1 problem\): PORT: /);
   });
 });
 
-describe('startServer', () => {
+describe('listen', () => {
   it('serves on the bound port when started on port 0', async () => {
-    const server = await startServer(config);
+    const server = await listen(createApp(config), config);
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(server.url).not.toMatch(/:0$/);
@@ -57,7 +57,7 @@ describe('startServer', () => {
         return c.text('done');
       }),
     );
-    const server = await startServer(config, app);
+    const server = await listen(app, config);
     const response = fetch(`${server.url}/slow`).then((r) => r.text());
     await requestArrived;
     const closeStarted = Date.now();
@@ -70,10 +70,12 @@ describe('startServer', () => {
   });
 
   it('reports a busy port as port_in_use', async () => {
-    const first = await startServer(config);
+    const first = await listen(createApp(config), config);
     try {
       const port = Number(new URL(first.url).port);
-      await expect(startServer({ ...config, port })).rejects.toMatchObject({ code: 'port_in_use' });
+      await expect(listen(createApp(config), { ...config, port })).rejects.toMatchObject({
+        code: 'port_in_use',
+      });
     } finally {
       await first.close();
     }

@@ -1,84 +1,139 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { RowbridgeError } from '../shared/errors.ts';
 import { createApp } from './app.ts';
+import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
+import { listen } from './listen.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { createQueue, type JobQueue } from './queue/index.ts';
+import { loadSandboxIdentity, SANDBOX_AUDIENCE, sandboxIdentityRoutes } from './sandbox/google/identity.ts';
+import { loadKeyring } from './security/keyring.ts';
+import { registerSecret } from './security/redact.ts';
+import { type Database, openDatabase } from './store/database.ts';
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before the process exits anyway. */
 export const SHUTDOWN_GRACE_MS = 10_000;
+/** Jobs get less, so a job still running is failed (and retried later) before the process is killed. */
+const JOB_DRAIN_MS = 8_000;
 
-/** A listening companion: its base URL (with the real port, also when started on port 0) and a stopper. */
-export interface RunningServer {
+/** A running companion: its URL and the parts tests and the CLI reach into. */
+export interface Companion {
   readonly url: string;
-  /** Stops accepting connections, lets in-flight requests finish, then resolves. Safe to call twice. */
+  readonly db: Database;
+  readonly queue: JobQueue;
+  /** Stops taking requests and jobs, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
 
-/**
- * Starts the companion: config → app → listen. Resolves once the port is bound; a busy or forbidden port
- * rejects with a `RowbridgeError` instead of crashing the process from an 'error' event.
- */
-export async function startServer(
-  config: ServerConfig,
-  app: Hono = createApp(config),
-): Promise<RunningServer> {
-  const server = await new Promise<Server>((resolve, reject) => {
-    const created = serve({ fetch: app.fetch, port: config.port, hostname: config.host, createServer }, () =>
-      resolve(created as Server),
-    );
-    created.once('error', (error) => reject(listenError(error, config)));
-  });
-  const inFlight = trackResponses(server);
-  const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
+export interface CompanionOptions {
+  /** Registers job kinds before the queue starts (the sync engine's jobs; tests' own). */
+  readonly defineJobs?: (queue: JobQueue, db: Database) => void;
+}
+
+/** Identity tokens: Google's in production; in sandbox, the companion's own local issuer. */
+async function identityFor(config: ServerConfig): Promise<{ verify: IdentityVerifier; sandbox?: Hono }> {
+  if (config.identity.audience) {
+    return {
+      verify: createIdentityVerifier({
+        audience: config.identity.audience,
+        ...(config.identity.jwksUrl ? { jwksUrl: config.identity.jwksUrl } : {}),
+      }),
+    };
+  }
+  const sandbox = await loadSandboxIdentity(config.dataDir);
   return {
-    url: displayUrl(config.host, port),
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive sockets would hold the server open for up to its keep-alive timeout: close the idle
-        // ones now, and each busy one as soon as its response is done.
-        server.closeIdleConnections();
-        for (const response of inFlight) {
-          if (!response.headersSent) response.setHeader('connection', 'close');
-          response.once('close', () => setImmediate(() => server.closeIdleConnections()));
-        }
-      });
-      return closing;
-    },
+    verify: createIdentityVerifier({ audience: SANDBOX_AUDIENCE, keys: sandbox.keys }),
+    sandbox: sandboxIdentityRoutes(sandbox),
   };
 }
 
-function trackResponses(server: Server): Set<ServerResponse> {
-  const responses = new Set<ServerResponse>();
-  server.on('request', (_request, response: ServerResponse) => {
-    responses.add(response);
-    response.once('close', () => responses.delete(response));
+/**
+ * Starts the companion: config → store → queue → app → listen. Everything started is stopped again if
+ * a later step fails, so a failed start leaves no open database or port behind.
+ */
+export async function startCompanion(
+  config: ServerConfig,
+  logger: Logger,
+  options: CompanionOptions = {},
+): Promise<Companion> {
+  if (config.databaseUrl) {
+    const password = new URL(config.databaseUrl).password;
+    if (password) registerSecret(decodeURIComponent(password));
+  }
+  const keys = loadKeyring({
+    env: { ROWBRIDGE_ENCRYPTION_KEY: config.encryptionKey },
+    dataDir: config.dataDir,
+    mode: config.mode,
   });
-  return responses;
+  if (keys.source === 'file' && keys.created) {
+    logger.warn({ path: keys.path }, 'Generated a sandbox encryption key; keep it with the data folder');
+  }
+
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  logger.info({ db: db.kind, migrationsApplied: db.migrationsApplied }, 'Storage ready');
+  let queue: JobQueue | undefined;
+  try {
+    queue = await createQueue(db.client, {
+      onError: (error) => logger.error({ err: error }, 'Job queue error'),
+      onWarning: (warning) => logger.warn({ warning }, 'Job queue warning'),
+    });
+    options.defineJobs?.(queue, db);
+    await queue.start();
+    const jobs = queue;
+    const metrics = createMetrics({
+      queueStats: async () =>
+        Object.entries(await jobs.stats()).map(([name, stat]) => ({
+          queue: name,
+          depth: stat.queued + stat.active,
+          oldestAgeSeconds: stat.oldestQueuedAgeSeconds,
+        })),
+      onQueueStatsError: (error) => logger.warn({ err: error }, 'Queue statistics unavailable'),
+    });
+    const identity = await identityFor(config);
+    const app = createApp({ ...config, logger, metrics, db, verify: identity.verify });
+    if (identity.sandbox) app.route('/sandbox/google', identity.sandbox);
+    const server = await listen(app, config);
+    let closing: Promise<void> | undefined;
+    return {
+      url: server.url,
+      db,
+      queue: jobs,
+      close() {
+        closing ??= (async () => {
+          // Requests and jobs drain side by side; a request still running may enqueue work meanwhile.
+          await Promise.all([server.close(), jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS })]);
+          await db.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await queue?.stop({ graceful: false, timeoutMs: 0 }).catch(() => {});
+    await db.close().catch(() => {});
+    throw error;
+  }
 }
 
 /**
  * `rowbridge serve`: starts the companion from environment variables, prints one line, and runs until
- * SIGTERM/SIGINT. Resolves with the exit code once in-flight requests are done.
+ * SIGTERM/SIGINT. Resolves with the exit code once in-flight requests and jobs are done.
  */
 export async function runServer(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
   const config = loadConfig(env);
-  const server = await startServer(config);
-  console.log(`Rowbridge companion listening on ${server.url} (${config.mode} mode)`);
+  const logger = createLogger({ level: config.logLevel });
+  const companion = await startCompanion(config, logger);
+  console.log(
+    `Rowbridge companion listening on ${companion.url} (${config.mode} mode, ${companion.db.kind})`,
+  );
   await shutdownSignal();
   // unref: a clean close must not wait for this timer.
   const force = setTimeout(() => {
-    console.error(
-      `Rowbridge companion: requests still running after ${SHUTDOWN_GRACE_MS / 1000} s; exiting.`,
-    );
+    logger.error(`Requests or jobs still running after ${SHUTDOWN_GRACE_MS / 1000} s; exiting.`);
     process.exit(1);
   }, SHUTDOWN_GRACE_MS).unref();
-  await server.close();
+  await companion.close();
   clearTimeout(force);
   return 0;
 }
@@ -94,32 +149,4 @@ function shutdownSignal(): Promise<NodeJS.Signals> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
-}
-
-/** The URL to print: a wildcard bind address is not something a browser can open, localhost is. */
-function displayUrl(host: string, port: number): string {
-  if (host === '0.0.0.0' || host === '::') return `http://localhost:${port}`;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
-function listenError(error: NodeJS.ErrnoException, config: ServerConfig): Error {
-  if (error.code === 'EADDRINUSE') {
-    return new RowbridgeError(
-      'port_in_use',
-      `Port ${config.port} is already in use. Stop the other program or set PORT to a free port.`,
-    );
-  }
-  if (error.code === 'EACCES') {
-    return new RowbridgeError(
-      'config_invalid',
-      `Not allowed to listen on port ${config.port}. Ports below 1024 need admin rights; use a higher PORT.`,
-    );
-  }
-  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
-    return new RowbridgeError(
-      'config_invalid',
-      `Cannot listen on HOST ${config.host}: no such address here.`,
-    );
-  }
-  return error;
 }

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -58,22 +61,27 @@ async function run(args: string[], env: Record<string, string> = {}) {
 
 describe('rowbridge serve', () => {
   it('listens on the printed URL, serves /healthz, and exits 0 on SIGTERM', async () => {
-    const server = start(['serve'], { PORT: '0' });
+    const dataDir = await mkdtemp(join(tmpdir(), 'rowbridge-serve-'));
+    const server = start(['serve'], { PORT: '0', ROWBRIDGE_DATA_DIR: dataDir });
     const [line, port] = await server.waitForLine(
-      /^Rowbridge companion listening on http:\/\/localhost:(\d+) \(sandbox mode\)$/m,
+      /^Rowbridge companion listening on http:\/\/localhost:(\d+) \(sandbox mode, pglite\)$/m,
     );
     expect(line).toBeDefined();
     expect(Number(port)).toBeGreaterThan(0);
 
     const response = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', mode: 'sandbox', version });
+    expect(await response.json()).toEqual({ status: 'ok', mode: 'sandbox', db: 'pglite', version });
 
     const stopping = Date.now();
     server.child.kill('SIGTERM');
     expect(await server.exited).toEqual({ code: 0, signal: null });
     expect(Date.now() - stopping).toBeLessThan(5000);
-    expect(server.output().stdout.trim().split('\n')).toHaveLength(1);
+    // One line for people; everything else on stdout is a structured JSON log line.
+    const lines = server.output().stdout.trim().split('\n');
+    expect(lines.filter((text) => !text.startsWith('{'))).toEqual([line]);
+    for (const text of lines.filter((entry) => entry.startsWith('{')))
+      expect(JSON.parse(text)).toHaveProperty('msg');
     expect(server.output().stderr).toBe('');
   });
 

@@ -30,6 +30,17 @@ export const commands: Readonly<Record<string, Command>> = {
     run: async (args) => (await import('./serve.ts')).serve(args),
   },
 
+  migrate: {
+    summary: 'Apply pending database migrations and exit (the companion also migrates at start)',
+    usage: [
+      'Usage: rowbridge migrate',
+      '',
+      'Applies pending migrations to PostgreSQL (DATABASE_URL) or the embedded database in',
+      'ROWBRIDGE_DATA_DIR (default ./.rowbridge), then exits. Safe to run while other instances start:',
+      'on PostgreSQL an advisory lock makes concurrent runs wait for each other.',
+    ].join('\n'),
+    run: async (args) => (await import('./migrate.ts')).migrateCommand(args),
+  },
   dedup: {
     summary: 'Find rows of a CSV sheet export that are the same person or company',
     usage: [
