@@ -17,19 +17,25 @@ export interface Command {
  */
 export const commands: Readonly<Record<string, Command>> = {
   serve: {
-    summary: 'Start the companion service (settings from PORT and HOST)',
+    summary: 'Start the companion service (same as npm start; settings from environment variables)',
     usage: [
       'Usage: rowbridge serve',
       '',
-      'Starts the companion service and runs until stopped (Ctrl+C or SIGTERM).',
+      'Starts the companion service and runs until stopped (Ctrl+C or SIGTERM): in-flight requests and',
+      'jobs finish first. With no credentials set it runs in sandbox mode on the embedded database.',
       '',
-      'Environment:',
-      '  PORT  port to listen on (default 8787; 0 picks a free port)',
-      '  HOST  address to bind (default 0.0.0.0; 127.0.0.1 keeps it on this machine)',
+      'Environment (all optional in sandbox mode; the README lists every variable):',
+      '  PORT                      port to listen on (default 8787; 0 picks a free port)',
+      '  HOST                      address to bind (default 0.0.0.0)',
+      '  ROWBRIDGE_DATA_DIR        data folder for the embedded database and sandbox keys (default ./.rowbridge)',
+      '  DATABASE_URL              PostgreSQL instead of the embedded database',
+      '  ROWBRIDGE_ENCRYPTION_KEY  key for stored CRM credentials (required in production)',
+      "  GOOGLE_ADDON_CLIENT_ID    the add-on's OAuth client id (required in production)",
+      '  ROWBRIDGE_PUBLIC_URL      public base URL for OAuth redirects and webhooks (required in production)',
+      '  LOG_LEVEL                 fatal, error, warn, info (default), debug, trace or silent',
     ].join('\n'),
     run: async (args) => (await import('./serve.ts')).serve(args),
   },
-
   migrate: {
     summary: 'Apply pending database migrations and exit (the companion also migrates at start)',
     usage: [
@@ -40,6 +46,17 @@ export const commands: Readonly<Record<string, Command>> = {
       'on PostgreSQL an advisory lock makes concurrent runs wait for each other.',
     ].join('\n'),
     run: async (args) => (await import('./migrate.ts')).migrateCommand(args),
+  },
+  reencrypt: {
+    summary: 'Re-seal stored CRM credentials with the current encryption key (key rotation, step 2)',
+    usage: [
+      'Usage: rowbridge reencrypt',
+      '',
+      'After prepending a new key to ROWBRIDGE_ENCRYPTION_KEY ("new:<key>,old:<key>") and restarting,',
+      're-seals every stored CRM credential with the new key. When it reports none left on the old key,',
+      'remove the old entry. Exit code 1 lists credentials no configured key can open.',
+    ].join('\n'),
+    run: async (args) => (await import('./reencrypt.ts')).reencryptCommand(args),
   },
   dedup: {
     summary: 'Find rows of a CSV sheet export that are the same person or company',
