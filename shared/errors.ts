@@ -36,6 +36,11 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** The codes of invalid field mappings (all answered with 400). */
+export const MAPPING_ERROR_CODES: readonly ErrorCode[] = ERROR_CODES.filter((code) =>
+  code.startsWith('mapping_'),
+);
+
 /** One problem inside a larger validation: where it is and what is wrong, in words a user can act on. */
 export interface Problem {
   readonly code: ErrorCode;

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it, type TestContext } from 'vitest';
 import * as z from 'zod';
 import { describeEachDriver, freshPostgresDatabase } from '../../test/support/databases.ts';
+import { seededRandom } from '../../test/support/random.ts';
 import { defineEffectJob, EFFECTS_TABLE, openTarget } from './crash-child.fixture.ts';
 import { once } from './effects.ts';
 import { createQueue } from './queue.ts';
@@ -36,18 +37,6 @@ interface Run {
   readonly seq: number;
   readonly start: number;
   readonly end: number;
-}
-
-/** A small seeded generator (mulberry32), so a failure replays with the same keys and delays. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 describeEachDriver('job queue', (driver) => {
@@ -82,7 +71,7 @@ describeEachDriver('job queue', (driver) => {
   it.concurrent('runs the jobs of one key one at a time in send order, and different keys at once', async (t) => {
     const { expect } = t;
     const queue = await open(t);
-    const next = random(20_260_101);
+    const next = seededRandom(20_260_101);
     const runs: Run[] = [];
     queue.define('sync', {
       schema: z.object({ seq: z.int(), delayMs: z.int() }),

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../errors.ts';
+import { MAPPING_ERROR_CODES } from '../errors.ts';
 import { auditPageSchema, auditQuerySchema } from './audit.ts';
 import {
   conflictListQuerySchema,
@@ -24,14 +24,7 @@ import {
   updateTableBodySchema,
 } from './tables.ts';
 
-const MAPPING_ERRORS = [
-  'mapping_invalid',
-  'mapping_unknown_field',
-  'mapping_duplicate_header',
-  'mapping_duplicate_field',
-  'mapping_duplicate_property',
-  'mapping_unknown_crm',
-] as const satisfies readonly ErrorCode[];
+const MAPPING_ERRORS = MAPPING_ERROR_CODES;
 
 /**
  * Every route of the companion's API, keyed by operation id. The server registers handlers against these
