@@ -21,6 +21,8 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, ErrorStatus>> = {
   invalid_json: 400,
   unauthenticated: 401,
   forbidden: 403,
+  oauth_state_invalid: 400,
+  oauth_denied: 400,
   not_found: 404,
   already_exists: 409,
   spreadsheet_already_bound: 409,
