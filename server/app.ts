@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { DatabaseKind } from '../shared/api/system.ts';
 import type { IdentityVerifier } from './auth/identity.ts';
 import { handleError, handleNotFound } from './http-errors.ts';
+import { type OAuthDeps, oauthRoutes } from './oauth/routes.ts';
 import { httpMetrics } from './observability/http-metrics.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -27,6 +28,8 @@ export interface AppDeps {
   readonly db?: Database;
   /** Checks the add-on's Google identity tokens. */
   readonly verify?: IdentityVerifier;
+  /** CRMs that connect through OAuth (sandbox CRMs in sandbox mode); absent, connecting is refused. */
+  readonly oauth?: OAuthDeps;
   /**
    * PostgreSQL instead of the embedded database (as in `ServerConfig`): what `/healthz` reports while no
    * database is open yet. An open `db` reports its own kind.
@@ -51,7 +54,16 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', openApiRoutes(deps));
   app.route('/', metricsRoutes(metrics));
   if (deps.db && deps.verify) {
-    app.route('/', apiRoutes({ db: deps.db, verify: deps.verify, checkResponse }));
+    app.route(
+      '/',
+      apiRoutes({
+        db: deps.db,
+        verify: deps.verify,
+        checkResponse,
+        ...(deps.oauth ? { oauth: deps.oauth } : {}),
+      }),
+    );
+    if (deps.oauth) app.route('/oauth', oauthRoutes(deps.oauth));
   }
   app.onError(handleError);
   app.notFound(handleNotFound);

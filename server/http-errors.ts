@@ -23,6 +23,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, ErrorStatus>> = {
   forbidden: 403,
   oauth_state_invalid: 400,
   oauth_denied: 400,
+  crm_not_configured: 400,
   not_found: 404,
   already_exists: 409,
   spreadsheet_already_bound: 409,
@@ -31,6 +32,10 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, ErrorStatus>> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  // The CRM refused the user's data (an invalid email, a missing required field): fixable by the user.
+  crm_rejected: 400,
+  // The connection needs reconnecting: a state the user resolves, not a failed Rowbridge sign-in (401).
+  auth_expired: 409,
 };
 
 // For HTTPExceptions thrown by Hono middleware, which carry a status but no code.

@@ -10,12 +10,19 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'payload_too_large',
   'rate_limited',
+  /** A CRM kept failing (5xx, timeouts) after retries with backoff: try again later. */
+  'crm_unavailable',
+  /** A CRM refused the connection's credentials even after a token refresh: reconnect the CRM account. */
+  'auth_expired',
+  /** A CRM refused a request or a record (validation, permissions, limits): its message says why. */
+  'crm_rejected',
   'not_found',
   'unauthenticated',
   'forbidden',
   'oauth_state_invalid',
   'oauth_denied',
   'crm_unavailable',
+  'crm_not_configured',
   'spreadsheet_already_bound',
   'mapping_invalid',
   'mapping_unknown_field',

@@ -53,6 +53,7 @@ const HOW_TO_CALL: { readonly [K in AddonRouteName]: HowToCall } = {
   listConnections: {},
   getConnection: { params: (ids) => ({ connectionId: ids.connectionId }) },
   deleteConnection: { params: (ids) => ({ connectionId: ids.connectionId }) },
+  connectCrm: { params: () => ({ crm: 'hubspot' }) },
   listTables: {},
   createTable: {
     body: (ids) => ({

@@ -34,3 +34,13 @@ export type ConnectionList = z.output<typeof connectionListSchema>;
 
 export const connectionDeletedSchema = z.strictObject({ id: idSchema, deleted: z.literal(true) });
 export type ConnectionDeleted = z.output<typeof connectionDeletedSchema>;
+
+/** `POST /api/v1/connections/connect/{crm}`: which CRM to connect through its OAuth consent page. */
+export const connectParamsSchema = z.strictObject({ crm: z.enum(CRM_IDS) });
+
+/**
+ * Where to send the user: a companion URL for the connect popup (it cannot carry the add-on's
+ * Authorization header, so the URL carries a short-lived sealed ticket), and when the ticket expires.
+ */
+export const connectStartSchema = z.strictObject({ url: z.url(), expiresAt: timestampSchema });
+export type ConnectStart = z.output<typeof connectStartSchema>;

@@ -8,6 +8,8 @@ import {
 } from './conflicts.ts';
 import {
   connectionDeletedSchema,
+  connectParamsSchema,
+  connectStartSchema,
   connectionListSchema,
   connectionParamsSchema,
   connectionSchema,
@@ -70,6 +72,16 @@ export const ROUTES = {
     params: connectionParamsSchema,
     response: connectionSchema,
     errors: ['not_found'],
+  }),
+  connectCrm: defineRoute({
+    method: 'POST',
+    path: '/api/v1/connections/connect/{crm}',
+    summary: 'Start connecting a CRM account: returns the URL to open in the connect popup',
+    tags: ['connections'],
+    auth: 'addon',
+    params: connectParamsSchema,
+    response: connectStartSchema,
+    errors: ['crm_not_configured'],
   }),
   deleteConnection: defineRoute({
     method: 'DELETE',

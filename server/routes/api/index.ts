@@ -3,9 +3,11 @@ import { ROUTES } from '../../../shared/api/routes.ts';
 import type { IdentityVerifier } from '../../auth/identity.ts';
 import { type AuthEnv, authenticate } from '../../auth/middleware.ts';
 import { route } from '../../http/route.ts';
+import type { OAuthDeps } from '../../oauth/routes.ts';
 import type { Database } from '../../store/database.ts';
 import { auditHandlers } from './audit.ts';
 import { conflictHandlers } from './conflicts.ts';
+import { connectHandlers } from './connect.ts';
 import { connectionHandlers } from './connections.ts';
 import type { AddonRouteName, ApiHandlers } from './handlers.ts';
 import { jobHandlers } from './jobs.ts';
@@ -18,6 +20,8 @@ export interface ApiDeps {
   readonly verify: IdentityVerifier;
   /** Check every response against the contract: on outside production, where a drift is a bug to see. */
   readonly checkResponse: boolean;
+  /** CRMs that connect through OAuth; absent, connecting answers `crm_not_configured`. */
+  readonly oauth?: OAuthDeps;
 }
 
 /**
@@ -30,6 +34,7 @@ export function apiRoutes(deps: ApiDeps): Hono<AuthEnv> {
   const handlers: ApiHandlers = {
     ...spreadsheetHandlers(deps.db),
     ...connectionHandlers(deps.db),
+    ...connectHandlers(deps.oauth),
     ...tableHandlers(deps.db),
     ...conflictHandlers(deps.db),
     ...auditHandlers(deps.db),

@@ -1,0 +1,177 @@
+import { Hono } from 'hono';
+import { html, raw } from 'hono/html';
+import { isRowbridgeError, RowbridgeError } from '../../shared/errors.ts';
+import { type CrmId, isCrmId } from '../../shared/mapping/schema.ts';
+import type { Caller } from '../auth/middleware.ts';
+import { createConnection, replaceCredentials } from '../connections/credentials.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Keyring } from '../security/keyring.ts';
+import type { Database } from '../store/database.ts';
+import { authorizeUrl, exchangeCode, newCodeVerifier } from './client.ts';
+import type { OAuthCrm, OAuthCrms } from './crms.ts';
+import { OAUTH_STATE_TTL_MS, openState, sealState } from './state.ts';
+
+export interface OAuthDeps {
+  readonly db: Database;
+  readonly keyring: Keyring;
+  readonly publicUrl: string;
+  readonly crms: OAuthCrms;
+  readonly logger?: Logger;
+  readonly now?: () => number;
+}
+
+function configured(crms: OAuthCrms, crm: string): OAuthCrm {
+  const entry = isCrmId(crm) ? crms[crm] : undefined;
+  if (!entry) {
+    throw new RowbridgeError(
+      'crm_not_configured',
+      `${crm} is not set up on this Rowbridge companion. An administrator registers the ${crm} app and sets its client id and secret (see the README).`,
+    );
+  }
+  return entry;
+}
+
+/**
+ * `POST /api/v1/connections/connect/{crm}` (add-on auth): a companion URL for the connect popup. The
+ * popup cannot send the add-on's identity token, so the URL carries a sealed ticket with the caller's
+ * tenant, spreadsheet and user, valid for ten minutes.
+ */
+export function connectStart(
+  deps: OAuthDeps,
+  caller: Caller,
+  crm: CrmId,
+): { url: string; expiresAt: string } {
+  configured(deps.crms, crm);
+  if (!caller.spreadsheet)
+    throw new RowbridgeError('internal', 'Connecting a CRM needs a bound spreadsheet.');
+  const now = deps.now?.() ?? Date.now();
+  const ticket = sealState(
+    deps.keyring,
+    'oauth-start',
+    { crm, tenantId: caller.tenantId, spreadsheetId: caller.spreadsheet.id, userId: caller.userId },
+    now,
+  );
+  return {
+    url: `${deps.publicUrl}/oauth/${crm}/start?ticket=${ticket}`,
+    expiresAt: new Date(now + OAUTH_STATE_TTL_MS).toISOString(),
+  };
+}
+
+/**
+ * JSON for inside a <script>: raw (HTML escaping would corrupt its quotes) but with `<` escaped, so a
+ * value such as a CRM account label containing `</script>` cannot end the script early.
+ */
+function scriptJson(value: unknown) {
+  return raw(JSON.stringify(value).replace(/</g, '\\u003c'));
+}
+
+/** The page the popup ends on: tells the sidebar (its opener) the outcome, then closes itself. */
+function popupPage(
+  outcome: { ok: true; crm: string; connectionId: string; label: string } | { ok: false; message: string },
+) {
+  const message = outcome.ok ? `Connected ${outcome.label}. You can close this window.` : outcome.message;
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Rowbridge</title></head>
+<body style="font-family: sans-serif; margin: 2rem">
+<p role="status">${message}</p>
+<script>
+  const outcome = ${scriptJson({ type: 'rowbridge:connect', ...outcome })};
+  if (window.opener) window.opener.postMessage(outcome, '*');
+  if (outcome.ok) setTimeout(() => window.close(), 1500);
+</script>
+</body></html>`;
+}
+
+/**
+ * The browser side of connecting a CRM (RFC 6749 authorization code flow):
+ * `GET /oauth/{crm}/start?ticket=…` redirects to the CRM's consent page with a sealed, expiring state
+ * (and a PKCE challenge); `GET /oauth/{crm}/callback` exchanges the code, stores the tokens sealed on a
+ * connection of the ticket's spreadsheet (or refreshes that account's existing connection), audits it,
+ * and ends on a page that tells the sidebar. Authorization codes are single-use at the CRM, so a
+ * replayed callback fails at the exchange.
+ */
+export function oauthRoutes(deps: OAuthDeps): Hono {
+  const now = () => deps.now?.() ?? Date.now();
+  return new Hono()
+    .get('/:crm/start', async (c) => {
+      try {
+        const entry = configured(deps.crms, c.req.param('crm'));
+        const ticket = openState(deps.keyring, 'oauth-start', c.req.query('ticket') ?? '', now());
+        if (ticket.crm !== entry.crm)
+          throw new RowbridgeError('oauth_state_invalid', 'This connect link is for another CRM.');
+        const codeVerifier = entry.client.pkce ? newCodeVerifier() : undefined;
+        const { expiresAt: _, nonce: __, ...flow } = ticket;
+        const state = sealState(
+          deps.keyring,
+          'oauth-state',
+          { ...flow, ...(codeVerifier ? { codeVerifier } : {}) },
+          now(),
+        );
+        return c.redirect(await authorizeUrl(entry.client, state, codeVerifier), 302);
+      } catch (error) {
+        return c.html(popupPage({ ok: false, message: messageOf(error) }), statusOf(error));
+      }
+    })
+    .get('/:crm/callback', async (c) => {
+      try {
+        const entry = configured(deps.crms, c.req.param('crm'));
+        const state = openState(deps.keyring, 'oauth-state', c.req.query('state') ?? '', now());
+        if (state.crm !== entry.crm)
+          throw new RowbridgeError('oauth_state_invalid', 'This connect link is for another CRM.');
+        const tokens = await exchangeCode(entry.client, new URL(c.req.url), state.codeVerifier, now());
+        const account = await entry.account(tokens);
+        const credentials = {
+          kind: 'oauth' as const,
+          accessToken: tokens.accessToken,
+          ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+          ...(tokens.expiresAt ? { expiresAt: tokens.expiresAt } : {}),
+        };
+        const expiresAt = tokens.expiresAt ? new Date(tokens.expiresAt) : null;
+        const scopes = tokens.scope?.split(/[\s,]+/).filter(Boolean) ?? entry.client.scopes;
+        const existing = (
+          await deps.db.repos.connections.listForSpreadsheet(state.tenantId, state.spreadsheetId)
+        ).find((connection) => connection.crm === entry.crm && connection.accountId === account.accountId);
+        const connection = existing
+          ? await replaceCredentials(deps.db, deps.keyring, existing, credentials, { expiresAt, scopes })
+          : await createConnection(deps.db, deps.keyring, state.tenantId, {
+              spreadsheetId: state.spreadsheetId,
+              crm: entry.crm,
+              label: account.label,
+              accountId: account.accountId,
+              expiresAt,
+              scopes,
+              createdBy: state.userId,
+              credentials,
+            });
+        if (!connection)
+          throw new RowbridgeError('crm_unavailable', 'The connection changed while connecting. Try again.');
+        const user = await deps.db.repos.tenants.getUser(state.tenantId, state.userId);
+        await deps.db.repos.audit.append(state.tenantId, [
+          {
+            target: 'connection',
+            source: 'user',
+            actor: user?.email ?? state.userId,
+            action: existing ? 'connection.reconnected' : 'connection.created',
+            newValue: `${entry.crm} ${account.accountId}`,
+          },
+        ]);
+        return c.html(
+          popupPage({ ok: true, crm: entry.crm, connectionId: connection.id, label: account.label }),
+        );
+      } catch (error) {
+        if (!isRowbridgeError(error)) deps.logger?.error({ err: error }, 'OAuth callback failed');
+        return c.html(popupPage({ ok: false, message: messageOf(error) }), statusOf(error));
+      }
+    });
+}
+
+function messageOf(error: unknown): string {
+  return isRowbridgeError(error)
+    ? error.message
+    : 'Connecting failed on the server; it has been logged. Try again.';
+}
+
+function statusOf(error: unknown): 400 | 500 | 502 {
+  if (!isRowbridgeError(error)) return 500;
+  return error.code === 'crm_unavailable' ? 502 : 400;
+}
