@@ -24,6 +24,10 @@ export interface ServerConfig {
     readonly jwksUrl?: string;
   };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Whether `publicUrl` was configured; if not, the companion uses the address it actually listens on. */
+  readonly publicUrlConfigured: boolean;
+  /** CRM apps registered for OAuth (production); the sandbox CRMs need none. */
+  readonly crms: { readonly hubspot?: { readonly clientId: string; readonly clientSecret: string } };
 }
 
 const PORT_HINT = 'must be a whole number from 0 to 65535, such as 8787';
@@ -69,6 +73,8 @@ const EnvSchema = z.object({
   ROWBRIDGE_PUBLIC_URL: httpUrl.optional(),
   GOOGLE_ADDON_CLIENT_ID: z.string().min(1).optional(),
   GOOGLE_JWKS_URL: httpUrl.optional(),
+  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -108,6 +114,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
             path: [name],
           }))
       : [];
+  if (Boolean(raw.HUBSPOT_CLIENT_ID) !== Boolean(raw.HUBSPOT_CLIENT_SECRET)) {
+    missing.push({
+      code: 'config_invalid',
+      message:
+        "HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET: set both (from the HubSpot app's Auth settings) or neither",
+      path: [raw.HUBSPOT_CLIENT_ID ? 'HUBSPOT_CLIENT_SECRET' : 'HUBSPOT_CLIENT_ID'],
+    });
+  }
   if (!result.success || missing.length) {
     const problems = [...(result.success ? [] : problemsFromZod(result.error, 'config_invalid')), ...missing];
     const list = problems.map((problem) => problem.message).join('; ');
@@ -132,5 +146,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       ...(parsed.GOOGLE_JWKS_URL ? { jwksUrl: parsed.GOOGLE_JWKS_URL } : {}),
     },
     logLevel: parsed.LOG_LEVEL,
+    publicUrlConfigured: Boolean(parsed.ROWBRIDGE_PUBLIC_URL),
+    crms: {
+      ...(parsed.HUBSPOT_CLIENT_ID && parsed.HUBSPOT_CLIENT_SECRET
+        ? { hubspot: { clientId: parsed.HUBSPOT_CLIENT_ID, clientSecret: parsed.HUBSPOT_CLIENT_SECRET } }
+        : {}),
+    },
   };
 }

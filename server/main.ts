@@ -1,12 +1,17 @@
+import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { createApp } from './app.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { listen } from './listen.ts';
+import type { OAuthCrms } from './oauth/crms.ts';
+import { HUBSPOT_API_BASE, HUBSPOT_APP_BASE, hubspotOAuth } from './oauth/hubspot.ts';
+import type { OAuthDeps } from './oauth/routes.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { createQueue, type JobQueue } from './queue/index.ts';
 import { loadSandboxIdentity, SANDBOX_AUDIENCE, sandboxIdentityRoutes } from './sandbox/google/identity.ts';
+import { createSandboxHubSpot } from './sandbox/hubspot/index.ts';
 import { loadKeyring } from './security/keyring.ts';
 import { registerSecret } from './security/redact.ts';
 import { type Database, openDatabase } from './store/database.ts';
@@ -28,6 +33,54 @@ export interface Companion {
 export interface CompanionOptions {
   /** Registers job kinds before the queue starts (the sync engine's jobs; tests' own). */
   readonly defineJobs?: (queue: JobQueue, db: Database) => void;
+}
+
+/** The sandbox HubSpot's app credentials: not secrets, the sandbox only runs on this machine. */
+export const SANDBOX_HUBSPOT_CLIENT = {
+  clientId: 'rowbridge-sandbox-hubspot',
+  clientSecret: 'rowbridge-sandbox-hubspot-secret',
+};
+
+/**
+ * The CRMs users can connect: the registered production apps, or in sandbox mode the sandbox CRMs served
+ * by this companion under `/sandbox/<crm>`. `publicUrl()` is read per flow (a port-0 start fills it in).
+ */
+function crmsFor(
+  config: ServerConfig,
+  publicUrl: () => string,
+): { crms: OAuthCrms; sandboxes: Record<string, { app: { fetch: Hono['fetch'] }; close(): Promise<void> }> } {
+  if (config.mode === 'sandbox') {
+    const hubspot = createSandboxHubSpot({
+      ...SANDBOX_HUBSPOT_CLIENT,
+      stateFile: join(config.dataDir, 'sandbox', 'hubspot.json'),
+    });
+    return {
+      crms: {
+        hubspot: hubspotOAuth({
+          ...SANDBOX_HUBSPOT_CLIENT,
+          urls: () => ({
+            appBase: `${publicUrl()}/sandbox/hubspot`,
+            apiBase: `${publicUrl()}/sandbox/hubspot`,
+            redirectUri: `${publicUrl()}/oauth/hubspot/callback`,
+          }),
+          allowHttp: true,
+        }),
+      },
+      sandboxes: { hubspot },
+    };
+  }
+  const crms: OAuthCrms = {};
+  if (config.crms.hubspot) {
+    crms.hubspot = hubspotOAuth({
+      ...config.crms.hubspot,
+      urls: () => ({
+        appBase: HUBSPOT_APP_BASE,
+        apiBase: HUBSPOT_API_BASE,
+        redirectUri: `${publicUrl()}/oauth/hubspot/callback`,
+      }),
+    });
+  }
+  return { crms, sandboxes: {} };
 }
 
 /** Identity tokens: Google's in production; in sandbox, the companion's own local issuer. */
@@ -90,9 +143,30 @@ export async function startCompanion(
       onQueueStatsError: (error) => logger.warn({ err: error }, 'Queue statistics unavailable'),
     });
     const identity = await identityFor(config);
-    const app = createApp({ ...config, logger, metrics, db, verify: identity.verify });
+    let publicUrl = config.publicUrl;
+    const { crms, sandboxes } = crmsFor(config, () => publicUrl);
+    const oauth: OAuthDeps = {
+      db,
+      keyring: keys.keyring,
+      crms,
+      logger,
+      get publicUrl() {
+        return publicUrl;
+      },
+    };
+    const app = createApp({ ...config, logger, metrics, db, verify: identity.verify, oauth });
     if (identity.sandbox) app.route('/sandbox/google', identity.sandbox);
+    // Mounted by path prefix: each sandbox is its own app and sees the path without the prefix.
+    for (const [crm, sandbox] of Object.entries(sandboxes)) {
+      const prefix = `/sandbox/${crm}`;
+      app.all(`${prefix}/*`, (c) => {
+        const url = new URL(c.req.url);
+        url.pathname = url.pathname.slice(prefix.length) || '/';
+        return sandbox.app.fetch(new Request(url, c.req.raw));
+      });
+    }
     const server = await listen(app, config);
+    if (!config.publicUrlConfigured) publicUrl = server.url;
     let closing: Promise<void> | undefined;
     return {
       url: server.url,
@@ -102,6 +176,7 @@ export async function startCompanion(
         closing ??= (async () => {
           // Requests and jobs drain side by side; a request still running may enqueue work meanwhile.
           await Promise.all([server.close(), jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS })]);
+          await Promise.all(Object.values(sandboxes).map((sandbox) => sandbox.close()));
           await db.close();
         })();
         return closing;
