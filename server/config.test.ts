@@ -26,11 +26,23 @@ describe('loadConfig', () => {
   });
 
   it('switches to production when any credential is configured, and then requires what production needs', () => {
-    const { fields, message } = failure({ HUBSPOT_CLIENT_ID: 'abc' });
+    const { fields, message } = failure({ HUBSPOT_CLIENT_ID: 'abc', HUBSPOT_CLIENT_SECRET: 'def' });
     expect(fields).toEqual(['ROWBRIDGE_ENCRYPTION_KEY', 'GOOGLE_ADDON_CLIENT_ID', 'ROWBRIDGE_PUBLIC_URL']);
     expect(message).toMatch(
       /^Invalid configuration \(3 problems\): ROWBRIDGE_ENCRYPTION_KEY: is required in production/,
     );
+  });
+
+  it('wants both halves of a CRM app registration', () => {
+    expect(failure({ HUBSPOT_CLIENT_ID: 'abc' }).fields).toContain('HUBSPOT_CLIENT_SECRET');
+    const config = loadConfig({
+      HUBSPOT_CLIENT_ID: 'abc',
+      HUBSPOT_CLIENT_SECRET: 'def',
+      GOOGLE_ADDON_CLIENT_ID: 'client',
+      ROWBRIDGE_ENCRYPTION_KEY: 'k1:AAAA',
+      ROWBRIDGE_PUBLIC_URL: 'https://rb.example.com',
+    });
+    expect(config.crms.hubspot).toEqual({ clientId: 'abc', clientSecret: 'def' });
   });
 
   it('accepts a complete production configuration', () => {
