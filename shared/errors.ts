@@ -21,7 +21,6 @@ export const ERROR_CODES = [
   'forbidden',
   'oauth_state_invalid',
   'oauth_denied',
-  'crm_unavailable',
   'crm_not_configured',
   'spreadsheet_already_bound',
   'mapping_invalid',
