@@ -1,0 +1,136 @@
+import { sendInChunks } from '../batch.ts';
+import type { RequestRunner } from '../http.ts';
+import type { ArchiveResult, CrmConnector, CrmRecord, GetResult, UpsertResult } from '../types.ts';
+import { toCrmRecord, toUpsertInputs, toUpsertResults } from './mappers.ts';
+import { hubspotProvider } from './provider.ts';
+import { hubspotApis } from './sdk.ts';
+import { candidateSearches, searchModifiedSince } from './search.ts';
+import { createHubSpotActivity, ensureHubSpotProperties } from './setup.ts';
+
+const { batch, pagination, search } = hubspotProvider;
+/** Batch read with `propertiesWithHistory` takes 50 inputs, not 100 (reference). */
+const READ_WITH_HISTORY = 50;
+/** A dedup search that finds more than this is too vague to be useful; stop paging. */
+const MAX_CANDIDATES = 1_000;
+
+/**
+ * The HubSpot connector over one connection: the official SDK's generated APIs, every request sent
+ * through `runner` (limits, retries, refresh, counting).
+ */
+export function createHubSpotClient(basePath: string, runner: RequestRunner): CrmConnector {
+  const apis = hubspotApis(basePath, runner);
+
+  return {
+    provider: hubspotProvider,
+
+    // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/basic/get-crm-v3-objects-contacts
+    async listRecords(object, options) {
+      const limit = Math.min(options.limit ?? pagination.pageSize, pagination.pageSize);
+      if (options.modifiedSince !== undefined) {
+        const page = await searchModifiedSince(
+          apis,
+          object,
+          options.after,
+          options.modifiedSince,
+          options.limit ?? search?.pageSize ?? limit,
+          options.properties,
+        );
+        return { records: page.results.map(toCrmRecord), ...(page.next ? { next: page.next } : {}) };
+      }
+      const page = await apis.basic.getPage(object, limit, options.after, [...options.properties]);
+      const next = page.paging?.next?.after;
+      return { records: page.results.map(toCrmRecord), ...(next ? { next } : {}) };
+    },
+
+    // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/batch/post-crm-v3-objects-contacts-batch-read
+    async getRecords(object, ids, options): Promise<GetResult> {
+      const history = options.withHistory ?? [];
+      const size = history.length > 0 ? READ_WITH_HISTORY : (batch.read ?? 1);
+      const read = async (chunk: readonly string[], archived: boolean) =>
+        (
+          await apis.batch.read(
+            object,
+            {
+              inputs: chunk.map((id) => ({ id })),
+              properties: [...options.properties],
+              propertiesWithHistory: [...history],
+            },
+            archived,
+          )
+        ).results.map(toCrmRecord);
+      const records: CrmRecord[] = [];
+      for (let start = 0; start < ids.length; start += size) {
+        records.push(...(await read(ids.slice(start, start + size), false)));
+      }
+      // Archived records are not returned unless asked for: ask for the ones not found, to tell "in the
+      // recycle bin" (row archived, restorable) from "gone".
+      const found = new Set(records.map((r) => r.id));
+      const absent = ids.filter((id) => !found.has(id));
+      for (let start = 0; start < absent.length; start += size) {
+        const archived = await read(absent.slice(start, start + size), true);
+        records.push(...archived.map((r) => ({ ...r, archived: true })));
+      }
+      const known = new Set(records.map((r) => r.id));
+      return { records, missing: ids.filter((id) => !known.has(id)) };
+    },
+
+    // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/batch/post-crm-v3-objects-contacts-batch-upsert
+    upsertRecords(object, inputs) {
+      return sendInChunks(
+        inputs,
+        batch.upsert,
+        async (chunk) =>
+          toUpsertResults(chunk, await apis.batch.upsert(object, { inputs: toUpsertInputs(chunk) })),
+        (error): UpsertResult => ({ status: 'failed', error }),
+      );
+    },
+
+    // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/batch/post-crm-v3-objects-contacts-batch-archive
+    archiveRecords(object, ids) {
+      return sendInChunks(
+        ids,
+        batch.archive,
+        async (chunk) => {
+          await apis.batch.archive(object, { inputs: chunk.map((id) => ({ id })) });
+          return chunk.map((id): ArchiveResult => ({ status: 'archived', id }));
+        },
+        (error, id) => ({ status: 'failed', id, error }),
+      );
+    },
+
+    // https://developers.hubspot.com/docs/api-reference/search/guide
+    async findCandidates(object, queries, options) {
+      const found = new Map<string, CrmRecord>();
+      for (const filterGroups of candidateSearches(queries)) {
+        let after: string | undefined;
+        do {
+          const page = await apis.search.doSearch(object, {
+            filterGroups,
+            properties: [...options.properties],
+            limit: search?.pageSize ?? 100,
+            ...(after === undefined ? {} : { after }),
+          });
+          for (const record of page.results) found.set(record.id, toCrmRecord(record));
+          after = page.paging?.next?.after;
+        } while (after !== undefined && found.size < MAX_CANDIDATES);
+      }
+      return [...found.values()];
+    },
+
+    ensureProperties: (object, definitions) => ensureHubSpotProperties(apis, object, definitions),
+
+    // https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide
+    async associate(fromObject, toObject, pairs) {
+      for (let start = 0; start < pairs.length; start += batch.create ?? 1) {
+        const chunk = pairs.slice(start, start + (batch.create ?? 1));
+        await apis.associations.createDefault(fromObject, toObject, {
+          inputs: chunk.map((pair) => ({ _from: { id: pair.fromId }, to: { id: pair.toId } })),
+        });
+      }
+    },
+
+    createActivity: (kind, input) => createHubSpotActivity(apis, kind, input),
+
+    apiCalls: () => runner.stats(),
+  };
+}
