@@ -35,9 +35,16 @@ describe('connecting the sandbox HubSpot from a fresh companion', () => {
       body: JSON.stringify({ spreadsheetId: 'sheet-1' }),
     });
     const { secret } = (await bind.json()) as { secret: string };
-    const sheet = { authorization: `Bearer ${token}`, 'x-rowbridge-spreadsheet-id': 'sheet-1', 'x-rowbridge-sheet-secret': secret };
+    const sheet = {
+      authorization: `Bearer ${token}`,
+      'x-rowbridge-spreadsheet-id': 'sheet-1',
+      'x-rowbridge-sheet-secret': secret,
+    };
 
-    const connect = await fetch(`${companion.url}/api/v1/connections/connect/hubspot`, { method: 'POST', headers: sheet });
+    const connect = await fetch(`${companion.url}/api/v1/connections/connect/hubspot`, {
+      method: 'POST',
+      headers: sheet,
+    });
     expect(connect.status).toBe(200);
     const { url } = (await connect.json()) as { url: string };
 
@@ -52,7 +59,9 @@ describe('connecting the sandbox HubSpot from a fresh companion', () => {
     expect(await callback.text()).toMatch(/Connected HubSpot/);
 
     const listed = await fetch(`${companion.url}/api/v1/connections`, { headers: sheet });
-    const { connections } = (await listed.json()) as { connections: { crm: string; accountId: string; id: string }[] };
+    const { connections } = (await listed.json()) as {
+      connections: { crm: string; accountId: string; id: string }[];
+    };
     expect(connections).toHaveLength(1);
     expect(connections[0]).toMatchObject({ crm: 'hubspot', accountId: expect.stringMatching(/^\d+$/) });
 
@@ -61,12 +70,19 @@ describe('connecting the sandbox HubSpot from a fresh companion', () => {
     );
     const { keyring } = loadKeyring({ env: {}, dataDir, mode: 'sandbox' });
     const credentials = stored && openCredentials(keyring, stored);
-    expect(credentials).toMatchObject({ kind: 'oauth', accessToken: expect.any(String), refreshToken: expect.any(String) });
+    expect(credentials).toMatchObject({
+      kind: 'oauth',
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+    });
     const hubspot = new Client({
       accessToken: credentials?.kind === 'oauth' ? credentials.accessToken : '',
       basePath: `${companion.url}/sandbox/hubspot`,
     });
-    const created = await hubspot.crm.contacts.basicApi.create({ properties: { email: 'new@acme.com' }, associations: [] });
+    const created = await hubspot.crm.contacts.basicApi.create({
+      properties: { email: 'new@acme.com' },
+      associations: [],
+    });
     expect(created.properties.email).toBe('new@acme.com');
   });
 });

@@ -8,11 +8,11 @@ import {
 } from './conflicts.ts';
 import {
   connectionDeletedSchema,
-  connectParamsSchema,
-  connectStartSchema,
   connectionListSchema,
   connectionParamsSchema,
   connectionSchema,
+  connectParamsSchema,
+  connectStartSchema,
 } from './connections.ts';
 import { defineRoute } from './define.ts';
 import { jobParamsSchema, jobSchema } from './jobs.ts';
