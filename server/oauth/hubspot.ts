@@ -1,25 +1,23 @@
 import * as z from 'zod';
 import { RowbridgeError } from '../../shared/errors.ts';
+import { hubspotProvider } from '../connectors/hubspot/provider.ts';
 import type { OAuthCrm } from './crms.ts';
 
-/** HubSpot's hosts; the sandbox serves the same paths under one base URL. */
-export const HUBSPOT_APP_BASE = 'https://app.hubspot.com';
-export const HUBSPOT_API_BASE = 'https://api.hubapi.com';
-
 /**
- * Scopes Rowbridge asks for: read and write contacts, companies and deals, and create the custom
- * properties setup-fields needs. https://developers.hubspot.com/docs/api/oauth/scopes
+ * HubSpot's OAuth facts come from its provider description (endpoints, scopes, PKCE): one source for the
+ * connector and the connect flow. The sandbox serves the same paths under its own hosts.
  */
-export const HUBSPOT_SCOPES = [
-  'oauth',
-  'crm.objects.contacts.read',
-  'crm.objects.contacts.write',
-  'crm.objects.companies.read',
-  'crm.objects.companies.write',
-  'crm.objects.deals.read',
-  'crm.objects.deals.write',
-  'crm.schemas.contacts.write',
-];
+function oauthMethod() {
+  for (const method of hubspotProvider.auth) if (method.kind === 'oauth2') return method;
+  throw new Error('The HubSpot provider description has no OAuth method.');
+}
+const oauth = oauthMethod();
+const AUTHORIZE = new URL(oauth.authorizeUrl);
+const TOKEN = new URL(oauth.tokenUrl);
+
+/** HubSpot's own hosts, for production. */
+export const HUBSPOT_APP_BASE = AUTHORIZE.origin;
+export const HUBSPOT_API_BASE = TOKEN.origin;
 
 const tokenInfoSchema = z.object({ hub_id: z.number(), hub_domain: z.string().optional() });
 
@@ -45,13 +43,13 @@ export function hubspotOAuth(options: HubSpotOAuthOptions): OAuthCrm {
     get client() {
       const { appBase, apiBase, redirectUri } = options.urls();
       return {
-        authorizeUrl: `${appBase}/oauth/authorize`,
-        tokenUrl: `${apiBase}/oauth/v1/token`,
+        authorizeUrl: `${appBase}${AUTHORIZE.pathname}`,
+        tokenUrl: `${apiBase}${TOKEN.pathname}`,
         clientId: options.clientId,
         clientSecret: options.clientSecret,
         redirectUri,
-        scopes: HUBSPOT_SCOPES,
-        pkce: true,
+        scopes: oauth.scopes,
+        pkce: oauth.pkce,
         ...(options.allowHttp ? { allowHttp: true } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
       };
