@@ -8,6 +8,7 @@ import {
   isMeaningfulPhone,
   memoize,
   nameKey,
+  phoneCellParts,
   phoneKey,
   type Region,
   splitEmails,
@@ -52,14 +53,10 @@ function mailbox(email: string): string {
   return `${local}@${GMAIL.has(domain) ? 'gmail.com' : domain}`;
 }
 
-/** Phone keys of a cell that may hold several numbers (see `splitPhones` for the separators). */
+/** Phone keys of a cell that may hold several numbers. */
 function phoneKeys(cell: string, region: Region | undefined): string[] {
-  if (!/[;,\n/]|\sor\s/i.test(cell)) {
-    const key = phoneKey(cell, region);
-    return key ? [key] : [];
-  }
   const keys: string[] = [];
-  for (const part of cell.split(/[;,\n]|\s\/\s|\s+or\s+/i)) {
+  for (const part of phoneCellParts(cell)) {
     const key = phoneKey(part, region);
     if (key) keys.push(key);
   }

@@ -16,7 +16,15 @@ export { emailDomain, isValidEmail, normalizeEmail, splitEmails } from './email.
 export { memoize } from './memo.ts';
 export { nameKey, normalizeName, splitFullName, withoutHonorific } from './names.ts';
 export { normalizeNumber } from './number.ts';
-export { isMeaningfulPhone, isRegion, normalizePhone, phoneKey, type Region, splitPhones } from './phone.ts';
+export {
+  isMeaningfulPhone,
+  isRegion,
+  normalizePhone,
+  phoneCellParts,
+  phoneKey,
+  type Region,
+  splitPhones,
+} from './phone.ts';
 export { cleanText, foldKey, isBlank } from './text.ts';
 export { domainOf, normalizeUrl, urlKey } from './url.ts';
 

@@ -96,12 +96,21 @@ function parsePhone(value: string, region: Region | undefined): string | null {
 }
 
 /**
+ * The numbers a phone cell holds, as written: separated by ; , new lines, " / " or " or ". A lone "/"
+ * is not a separator: German numbers are written "030/1234567". One cell is usually one number, so that
+ * case skips the split.
+ */
+export function phoneCellParts(cell: string): string[] {
+  return /[;,\n/]|\sor\s/i.test(cell) ? cell.split(/[;,\n]|\s\/\s|\s+or\s+/i) : [cell];
+}
+
+/**
  * Every phone number in a cell that may hold several ("020 7946 0958 / 07700 900123" or separated by ; ,
  * or new lines). A lone "/" is not a separator: German numbers are written "030/1234567".
  */
 export function splitPhones(value: string, region?: Region): string[] {
   const found = new Set<string>();
-  for (const part of value.split(/[;,\n]|\s\/\s|\s+or\s+/i)) {
+  for (const part of phoneCellParts(value)) {
     const phone = normalizePhone(part, region);
     if (phone) found.add(phone);
   }
