@@ -3,13 +3,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRowbridgeError } from '../../shared/errors.ts';
-import {
-  authorizeUrl,
-  exchangeCode,
-  newCodeVerifier,
-  type OAuthClientConfig,
-  refreshTokens,
-} from './client.ts';
+import { authorizeUrl, exchangeCode, newCodeVerifier, type OAuthClientConfig } from './client.ts';
 
 let base = '';
 let close: () => void = () => {};
@@ -22,9 +16,6 @@ beforeAll(async () => {
     if (form.client_secret !== 'secret-123') return c.json({ error: 'invalid_client' }, 401);
     if (form.grant_type === 'authorization_code' && form.code === 'good-code') {
       return c.json({ access_token: 'at-1', refresh_token: 'rt-1', expires_in: 1800, token_type: 'bearer' });
-    }
-    if (form.grant_type === 'refresh_token' && form.refresh_token === 'rt-1') {
-      return c.json({ access_token: 'at-2', refresh_token: 'rt-2', expires_in: 1800, token_type: 'bearer' });
     }
     return c.json({ error: 'invalid_grant', error_description: 'code expired' }, 400);
   });
@@ -77,7 +68,7 @@ describe('OAuth client', () => {
     });
   });
 
-  it('exchanges a code (sending the secret, redirect URI and verifier) and refreshes', async () => {
+  it('exchanges a code, sending the secret, redirect URI and verifier', async () => {
     const verifier = newCodeVerifier();
     const tokens = await exchangeCode(
       config(),
@@ -94,10 +85,6 @@ describe('OAuth client', () => {
       redirect_uri: 'http://localhost:8787/oauth/hubspot/callback',
       code_verifier: verifier,
     });
-    expect(await refreshTokens(config(), 'rt-1', 0)).toMatchObject({
-      accessToken: 'at-2',
-      refreshToken: 'rt-2',
-    });
   });
 
   it('explains a denied consent, a rejected code, a wrong secret and an unreachable CRM', async () => {
@@ -105,15 +92,24 @@ describe('OAuth client', () => {
     expect(denied).toMatchObject({ code: 'oauth_denied', message: expect.stringMatching(/not granted/) });
     const stale = await refusal(exchangeCode(config(), new URL(`${base}/cb?code=old&state=s`)));
     expect(stale.message).toContain('invalid_grant');
-    const secret = await refusal(refreshTokens(config({ clientSecret: 'wrong' }), 'rt-1'));
+    const secret = await refusal(
+      exchangeCode(config({ clientSecret: 'wrong' }), new URL(`${base}/cb?code=good-code&state=s`)),
+    );
     expect(secret.code).toBe('oauth_denied');
     expect(secret.message).not.toContain('wrong');
-    const down = await refusal(refreshTokens(config({ tokenUrl: 'http://127.0.0.1:9/token' }), 'rt-1'));
+    const down = await refusal(
+      exchangeCode(
+        config({ tokenUrl: 'http://127.0.0.1:9/token' }),
+        new URL(`${base}/cb?code=good-code&state=s`),
+      ),
+    );
     expect(down.code).toBe('crm_unavailable');
   });
 
   it('refuses plain http endpoints unless told the CRM is a local sandbox', async () => {
-    const refused = await refusal(refreshTokens(config({ allowHttp: false }), 'rt-1'));
+    const refused = await refusal(
+      exchangeCode(config({ allowHttp: false }), new URL(`${base}/cb?code=good-code&state=s`)),
+    );
     expect(refused.code).toBe('crm_unavailable');
   });
 });

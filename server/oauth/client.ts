@@ -105,6 +105,9 @@ function refusal(error: unknown, action: string): RowbridgeError {
 }
 
 /**
+ * Refreshing is each connector's (its token exchange runs through the connector's request runner, with
+ * its rate limits and retries): see `server/connectors/stored-tokens.ts`.
+ *
  * Exchanges the authorization code from the callback URL for tokens (RFC 6749 §4.1.3), after checking
  * the callback carries a code and no error. State is checked by the caller (it is sealed, not compared).
  */
@@ -130,27 +133,5 @@ export async function exchangeCode(
     return tokenSet(await oauth.processAuthorizationCodeResponse(as, client, response), now);
   } catch (error) {
     throw refusal(error, 'connect');
-  }
-}
-
-/** Trades a refresh token for new tokens (RFC 6749 §6). A rotated refresh token is in the result. */
-export async function refreshTokens(
-  config: OAuthClientConfig,
-  refreshToken: string,
-  now: number = Date.now(),
-): Promise<TokenSet> {
-  const as = server(config);
-  const client: oauth.Client = { client_id: config.clientId };
-  try {
-    const response = await oauth.refreshTokenGrantRequest(
-      as,
-      client,
-      oauth.ClientSecretPost(config.clientSecret),
-      refreshToken,
-      options(config),
-    );
-    return tokenSet(await oauth.processRefreshTokenResponse(as, client, response), now);
-  } catch (error) {
-    throw refusal(error, 'refresh the access');
   }
 }
