@@ -9,7 +9,7 @@ import type { Keyring } from '../security/keyring.ts';
 import type { Database } from '../store/database.ts';
 import { authorizeUrl, exchangeCode, newCodeVerifier } from './client.ts';
 import type { OAuthCrm, OAuthCrms } from './crms.ts';
-import { OAUTH_STATE_TTL_MS, openState, sealState } from './state.ts';
+import { OAUTH_STATE_TTL_MS, openState, type SealedPurpose, sealState } from './state.ts';
 
 export interface OAuthDeps {
   readonly db: Database;
@@ -92,13 +92,18 @@ function popupPage(
  */
 export function oauthRoutes(deps: OAuthDeps): Hono {
   const now = () => deps.now?.() ?? Date.now();
+  /** The CRM of the URL, and the sealed flow value, which must have been sealed for that same CRM. */
+  const openFlow = (crm: string, purpose: SealedPurpose, value: string | undefined) => {
+    const entry = configured(deps.crms, crm);
+    const flow = openState(deps.keyring, purpose, value ?? '', now());
+    if (flow.crm !== entry.crm)
+      throw new RowbridgeError('oauth_state_invalid', 'This connect link is for another CRM.');
+    return { entry, flow };
+  };
   return new Hono()
     .get('/:crm/start', async (c) => {
       try {
-        const entry = configured(deps.crms, c.req.param('crm'));
-        const ticket = openState(deps.keyring, 'oauth-start', c.req.query('ticket') ?? '', now());
-        if (ticket.crm !== entry.crm)
-          throw new RowbridgeError('oauth_state_invalid', 'This connect link is for another CRM.');
+        const { entry, flow: ticket } = openFlow(c.req.param('crm'), 'oauth-start', c.req.query('ticket'));
         const codeVerifier = entry.client.pkce ? newCodeVerifier() : undefined;
         const { expiresAt: _, nonce: __, ...flow } = ticket;
         const state = sealState(
@@ -114,10 +119,7 @@ export function oauthRoutes(deps: OAuthDeps): Hono {
     })
     .get('/:crm/callback', async (c) => {
       try {
-        const entry = configured(deps.crms, c.req.param('crm'));
-        const state = openState(deps.keyring, 'oauth-state', c.req.query('state') ?? '', now());
-        if (state.crm !== entry.crm)
-          throw new RowbridgeError('oauth_state_invalid', 'This connect link is for another CRM.');
+        const { entry, flow: state } = openFlow(c.req.param('crm'), 'oauth-state', c.req.query('state'));
         const tokens = await exchangeCode(entry.client, new URL(c.req.url), state.codeVerifier, now());
         const account = await entry.account(tokens);
         const credentials = {
