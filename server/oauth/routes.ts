@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { isRowbridgeError, RowbridgeError } from '../../shared/errors.ts';
 import { type CrmId, isCrmId } from '../../shared/mapping/schema.ts';
-import type { Caller } from '../auth/middleware.ts';
+import { type Caller, spreadsheetOf } from '../auth/middleware.ts';
 import { createConnection, replaceCredentials } from '../connections/credentials.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Keyring } from '../security/keyring.ts';
@@ -42,13 +42,11 @@ export function connectStart(
   crm: CrmId,
 ): { url: string; expiresAt: string } {
   configured(deps.crms, crm);
-  if (!caller.spreadsheet)
-    throw new RowbridgeError('internal', 'Connecting a CRM needs a bound spreadsheet.');
   const now = deps.now?.() ?? Date.now();
   const ticket = sealState(
     deps.keyring,
     'oauth-start',
-    { crm, tenantId: caller.tenantId, spreadsheetId: caller.spreadsheet.id, userId: caller.userId },
+    { crm, tenantId: caller.tenantId, spreadsheetId: spreadsheetOf(caller).id, userId: caller.userId },
     now,
   );
   return {
