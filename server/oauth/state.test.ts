@@ -4,7 +4,9 @@ import { generateKeyEntry, Keyring } from '../security/keyring.ts';
 import { OAUTH_STATE_TTL_MS, openState, sealState } from './state.ts';
 
 const keyring = Keyring.parse(generateKeyEntry('k1'));
-const flow = { crm: 'hubspot' as const, tenantId: 't1', spreadsheetId: 's1', userId: 'u1' };
+// Values with `_`, which standard base64 (the ciphertext's alphabet) never contains, so the "unreadable"
+// check below cannot fail by chance the way a two-letter id once did.
+const flow = { crm: 'hubspot' as const, tenantId: 'tenant_1', spreadsheetId: 'sheet_1', userId: 'user_1' };
 
 function refused(fn: () => unknown): string {
   try {
@@ -20,7 +22,10 @@ describe('OAuth state', () => {
   it('round-trips who started the flow, unreadable in the URL', () => {
     const sealed = sealState(keyring, 'oauth-state', { ...flow, codeVerifier: 'v'.repeat(64) }, 1000);
     expect(sealed).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(Buffer.from(sealed, 'base64url').toString()).not.toContain('t1');
+    const decoded = Buffer.from(sealed, 'base64url').toString();
+    for (const plain of ['tenant_1', 'sheet_1', 'user_1', 'tenantId', 'v'.repeat(16)]) {
+      expect(decoded).not.toContain(plain);
+    }
     expect(openState(keyring, 'oauth-state', sealed, 2000)).toMatchObject({
       ...flow,
       codeVerifier: 'v'.repeat(64),
