@@ -143,6 +143,35 @@ export function runConnectorContract(options: ContractOptions): void {
       expect(await h.emulator.count(h.object)).toBe(before + 150);
     });
 
+    it('updates records by id, fails a vanished one alone, and reads them back by the row id', async () => {
+      const batch = inputs(2000, 2, 'update');
+      const created = await h.connector.upsertRecords(h.object, batch);
+      const ids = created.map((r) => (r.status === 'failed' ? '' : r.id));
+      const [gone] = await h.emulator.seed(h.object, 1);
+      if (!gone || ids.includes('')) throw new Error('setup failed');
+      await h.emulator.delete(h.object, gone);
+
+      const changed = h.person(3000);
+      const results = await h.connector.updateRecords(h.object, [
+        { id: ids[0] ?? '', properties: changed },
+        { id: gone, properties: changed },
+        { id: ids[1] ?? '', properties: h.person(3001) },
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['updated', 'failed', 'updated']);
+      expect(results[0]).toEqual({ status: 'updated', id: ids[0] });
+
+      const keys = batch.map((input) => input.key.value);
+      const read = await h.connector.getRecords(h.object, [...keys, 'update-never-exported'], {
+        properties: h.properties,
+        idProperty: h.rowId.name,
+      });
+      expect(read.missing).toEqual(['update-never-exported']);
+      expect(read.records.map((r) => r.id).sort()).toEqual([...ids].sort());
+      const first = read.records.find((r) => r.id === ids[0]);
+      for (const [name, value] of Object.entries(changed)) expect(first?.properties[name]).toBe(value);
+      expect(first?.properties[h.rowId.name]).toBe(keys[0]);
+    });
+
     it('reports a rejected record alone, in input order, with the CRM’s reason', async () => {
       const [a, b] = inputs(1000, 2, 'partial');
       if (!a || !b) throw new Error('unreachable');

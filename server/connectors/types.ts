@@ -49,6 +49,11 @@ export interface RecordPage {
 
 export interface GetOptions {
   readonly properties: readonly string[];
+  /**
+   * Read by this unique property (the row id's, an email) instead of the CRM's record ids: `ids` are its
+   * values, and `missing` lists the values no live record holds. Archived records are not looked up.
+   */
+  readonly idProperty?: string;
   /** Properties whose change history to return (CRMs without history ignore it). */
   readonly withHistory?: readonly string[];
 }
@@ -78,6 +83,13 @@ export interface RecordError {
   readonly message: string;
   /** The vendor's own classification (HubSpot `category`, Salesforce `statusCode`), for support. */
   readonly vendorCode?: string;
+}
+
+/** A change to one existing record, by the CRM's own id. */
+export interface UpdateInput {
+  readonly id: string;
+  /** `null` clears a property; properties not listed keep their values. */
+  readonly properties: Properties;
 }
 
 export type UpsertResult =
@@ -153,6 +165,12 @@ export interface CrmConnector {
    * a rejected record fails alone (never its batch), and running the same inputs again creates nothing.
    */
   upsertRecords(object: string, inputs: readonly UpsertInput[]): Promise<UpsertResult[]>;
+
+  /**
+   * Changes existing records by id (a dedup match gets the row id and the row's values this way). Results
+   * are in input order, `updated` or `failed` (a vanished record fails alone with `crm_rejected`).
+   */
+  updateRecords(object: string, inputs: readonly UpdateInput[]): Promise<UpsertResult[]>;
 
   /** Moves records to the CRM's recycle bin (or deletes them where it has none); results in input order. */
   archiveRecords(object: string, ids: readonly string[]): Promise<ArchiveResult[]>;

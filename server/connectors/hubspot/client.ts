@@ -1,7 +1,7 @@
 import { sendInChunks } from '../batch.ts';
 import type { RequestRunner } from '../http.ts';
 import type { ArchiveResult, CrmConnector, CrmRecord, GetResult, UpsertResult } from '../types.ts';
-import { toCrmRecord, toUpsertInputs, toUpsertResults } from './mappers.ts';
+import { toCrmRecord, toHubSpotProperties, toUpsertInputs, toUpsertResults } from './mappers.ts';
 import { hubspotProvider } from './provider.ts';
 import { hubspotApis } from './sdk.ts';
 import { candidateSearches, searchModifiedSince } from './search.ts';
@@ -46,14 +46,17 @@ export function createHubSpotClient(basePath: string, runner: RequestRunner): Cr
     async getRecords(object, ids, options): Promise<GetResult> {
       const history = options.withHistory ?? [];
       const size = history.length > 0 ? READ_WITH_HISTORY : (batch.read ?? 1);
+      const { idProperty } = options;
+      const properties = idProperty ? [...new Set([...options.properties, idProperty])] : options.properties;
       const read = async (chunk: readonly string[], archived: boolean) =>
         (
           await apis.batch.read(
             object,
             {
               inputs: chunk.map((id) => ({ id })),
-              properties: [...options.properties],
+              properties: [...properties],
               propertiesWithHistory: [...history],
+              ...(idProperty ? { idProperty } : {}),
             },
             archived,
           )
@@ -61,6 +64,11 @@ export function createHubSpotClient(basePath: string, runner: RequestRunner): Cr
       const records: CrmRecord[] = [];
       for (let start = 0; start < ids.length; start += size) {
         records.push(...(await read(ids.slice(start, start + size), false)));
+      }
+      if (idProperty) {
+        // HubSpot compares unique values (emails above all) case-insensitively.
+        const found = new Set(records.map((r) => r.properties[idProperty]?.toLowerCase()));
+        return { records, missing: ids.filter((id) => !found.has(id.toLowerCase())) };
       }
       // Archived records are not returned unless asked for: ask for the ones not found, to tell "in the
       // recycle bin" (row archived, restorable) from "gone".
@@ -81,6 +89,30 @@ export function createHubSpotClient(basePath: string, runner: RequestRunner): Cr
         batch.upsert,
         async (chunk) =>
           toUpsertResults(chunk, await apis.batch.upsert(object, { inputs: toUpsertInputs(chunk) })),
+        (error): UpsertResult => ({ status: 'failed', error }),
+      );
+    },
+
+    // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/batch/post-crm-v3-objects-contacts-batch-update
+    updateRecords(object, inputs) {
+      return sendInChunks(
+        inputs,
+        batch.update,
+        async (chunk) => {
+          // Keyed by record id, so answers and 207 errors map back like an upsert's.
+          const keyed = chunk.map((input) => ({
+            key: { property: 'hs_object_id', value: input.id },
+            properties: input.properties,
+          }));
+          const answer = await apis.batch.update(object, {
+            inputs: chunk.map((input, index) => ({
+              id: input.id,
+              objectWriteTraceId: String(index),
+              properties: toHubSpotProperties(input.properties),
+            })),
+          });
+          return toUpsertResults(keyed, answer);
+        },
         (error): UpsertResult => ({ status: 'failed', error }),
       );
     },
