@@ -133,6 +133,21 @@ export const providerSchema = z.strictObject({
     kind: z.enum(['cursor', 'offset', 'next_url', 'page']),
     pageSize: z.number().int().positive(),
   }),
+  /**
+   * Where a person's organisation is a record of its own (HubSpot companies, Salesforce Accounts),
+   * linked to people by association. Absent when the CRM keeps the company as text on the person.
+   */
+  companies: z
+    .strictObject({
+      object: z.string().min(1),
+      nameProperty: z.string().min(1),
+      domainProperty: z.string().min(1).optional(),
+      /** The unique property Rowbridge creates on it, so creating a company is an idempotent upsert. */
+      keyProperty: z.string().min(1),
+      /** People objects whose records are associated with their company. */
+      people: z.array(z.string().min(1)).min(1),
+    })
+    .optional(),
   rateLimits: z.array(rateLimitSchema),
   webhook: webhookSchema,
   hooks: z.partialRecord(z.enum(HOOK_NAMES), z.string().min(1)).default({}),

@@ -50,6 +50,14 @@ export const hubspotProvider = defineProvider({
   upsertKey: 'native',
   search: { pageSize: 200, maxResults: 10_000, maxFilters: 25, maxFilterGroups: 5 },
   pagination: { kind: 'cursor', pageSize: 100 },
+  companies: {
+    object: 'companies',
+    nameProperty: 'name',
+    // HubSpot's own company dedup key (not a unique property, so not usable for upserts).
+    domainProperty: 'domain',
+    keyProperty: 'rowbridge_company_key',
+    people: ['contacts'],
+  },
   rateLimits: [
     { scope: 'portal', requests: 100, perSeconds: 10, policy: 'TEN_SECONDLY_ROLLING' },
     { scope: 'portal', requests: 250_000, perSeconds: 86_400, policy: 'DAILY' },
