@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { createQueue, type JobQueue } from './queue/index.ts';
 import { loadSandboxIdentity, SANDBOX_AUDIENCE, sandboxIdentityRoutes } from './sandbox/google/identity.ts';
+import { SANDBOX_HUBSPOT_CLIENT } from './sandbox/hubspot/client.ts';
 import { createSandboxHubSpot } from './sandbox/hubspot/index.ts';
 import { loadKeyring } from './security/keyring.ts';
 import { registerSecret } from './security/redact.ts';
@@ -34,12 +35,6 @@ export interface CompanionOptions {
   /** Registers job kinds before the queue starts (the sync engine's jobs; tests' own). */
   readonly defineJobs?: (queue: JobQueue, db: Database) => void;
 }
-
-/** The sandbox HubSpot's app credentials: not secrets, the sandbox only runs on this machine. */
-export const SANDBOX_HUBSPOT_CLIENT = {
-  clientId: 'rowbridge-sandbox-hubspot',
-  clientSecret: 'rowbridge-sandbox-hubspot-secret',
-};
 
 /**
  * The CRMs users can connect: the registered production apps, or in sandbox mode the sandbox CRMs served

@@ -40,6 +40,8 @@ export const ERROR_CODES = [
   'already_exists',
   'in_use',
   'conflict_already_resolved',
+  /** A row matches several CRM records, or one already synced with another row: a person decides. */
+  'duplicate_ambiguous',
   'cli_usage',
   'internal',
 ] as const;

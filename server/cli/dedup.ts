@@ -9,8 +9,8 @@ import {
 import { RowbridgeError } from '../../shared/errors.ts';
 import type { FieldKey } from '../../shared/fields.ts';
 import { detectColumns, toCanonicalRecords } from '../../shared/mapping/index.ts';
-import { isRegion, type Region } from '../../shared/normalize/index.ts';
 import { readCsvFile } from '../csv/read-csv.ts';
+import { parseRegion } from './region.ts';
 
 /** Columns that can identify a person or company; a sheet with none of them cannot be deduplicated. */
 const IDENTIFYING: readonly FieldKey[] = [
@@ -44,17 +44,6 @@ function report(pair: DuplicatePair): ReportedPair {
     rule: pair.rule,
     confidence: pair.confidence,
   };
-}
-
-function parseRegion(value: string | undefined): Region {
-  const region = (value ?? 'US').toUpperCase();
-  if (!isRegion(region)) {
-    throw new RowbridgeError(
-      'cli_usage',
-      `--region "${value}" is not a country code. Use a two-letter ISO code such as US, GB or DE.`,
-    );
-  }
-  return region;
 }
 
 /**

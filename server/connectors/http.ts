@@ -31,6 +31,16 @@ export interface ApiCallStats {
   readonly byEndpoint: Readonly<Record<string, number>>;
 }
 
+/** The requests made between two readings of a runner's counters (one export's share, say). */
+export function callsSince(before: ApiCallStats, after: ApiCallStats): ApiCallStats {
+  const byEndpoint: Record<string, number> = {};
+  for (const [endpoint, count] of Object.entries(after.byEndpoint)) {
+    const delta = count - (before.byEndpoint[endpoint] ?? 0);
+    if (delta > 0) byEndpoint[endpoint] = delta;
+  }
+  return { total: after.total - before.total, byEndpoint };
+}
+
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 export interface RetryPolicy {

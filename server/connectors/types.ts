@@ -38,6 +38,8 @@ export interface ListOptions {
   readonly limit?: number;
   /** ISO 8601: only records modified at or after it (incremental import and reconcile). */
   readonly modifiedSince?: string;
+  /** Only records whose property equals one of the values, for every property listed (an import filter). */
+  readonly where?: Readonly<Record<string, readonly string[]>>;
   readonly properties: readonly string[];
 }
 
@@ -154,7 +156,7 @@ export interface ActivityInput {
 export interface CrmConnector {
   readonly provider: ProviderDescription;
 
-  /** One page of records, oldest change first when `modifiedSince` is given. */
+  /** One page of records; oldest change first when `modifiedSince` or `where` is given. */
   listRecords(object: string, options: ListOptions): Promise<RecordPage>;
 
   /** Current state of records by id; archived ones flagged, vanished ones listed in `missing`. */

@@ -8,7 +8,7 @@ import {
   type Region,
   valuesEqual,
 } from '../../shared/normalize/index.ts';
-import type { ApiCallStats } from '../connectors/http.ts';
+import { type ApiCallStats, callsSince } from '../connectors/http.ts';
 import type { CrmConnector, CrmRecord, Properties, UpsertInput, UpsertResult } from '../connectors/types.ts';
 import { candidateQueries } from './candidates.ts';
 import { type CompanyReport, linkCompanies } from './companies.ts';
@@ -46,7 +46,7 @@ export interface ExportOutcome {
   readonly written?: Properties;
   readonly match?: ExportMatch;
   /** For failed, ambiguous and skipped rows: why, with a stable code. */
-  readonly reason?: { readonly code: ErrorCode | 'duplicate_ambiguous'; readonly message: string };
+  readonly reason?: { readonly code: ErrorCode; readonly message: string };
   /** For ambiguous rows: the CRM records or sheet rows it could be. */
   readonly candidates?: readonly string[];
 }
@@ -426,14 +426,4 @@ function countOf(outcomes: readonly ExportOutcome[]): ExportCounts {
   const counts = { created: 0, updated: 0, unchanged: 0, failed: 0, ambiguous: 0, skipped: 0 };
   for (const outcome of outcomes) counts[outcome.status] += 1;
   return counts;
-}
-
-/** The requests made between two readings of a connector's counters. */
-export function callsSince(before: ApiCallStats, after: ApiCallStats): ApiCallStats {
-  const byEndpoint: Record<string, number> = {};
-  for (const [endpoint, count] of Object.entries(after.byEndpoint)) {
-    const delta = count - (before.byEndpoint[endpoint] ?? 0);
-    if (delta > 0) byEndpoint[endpoint] = delta;
-  }
-  return { total: after.total - before.total, byEndpoint };
 }

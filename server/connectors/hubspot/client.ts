@@ -26,15 +26,14 @@ export function createHubSpotClient(basePath: string, runner: RequestRunner): Cr
     // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/basic/get-crm-v3-objects-contacts
     async listRecords(object, options) {
       const limit = Math.min(options.limit ?? pagination.pageSize, pagination.pageSize);
-      if (options.modifiedSince !== undefined) {
-        const page = await searchModifiedSince(
-          apis,
-          object,
-          options.after,
-          options.modifiedSince,
-          options.limit ?? search?.pageSize ?? limit,
-          options.properties,
-        );
+      if (options.modifiedSince !== undefined || options.where !== undefined) {
+        const page = await searchModifiedSince(apis, object, {
+          cursor: options.after,
+          since: options.modifiedSince ?? new Date(0).toISOString(),
+          limit: options.limit ?? search?.pageSize ?? limit,
+          properties: options.properties,
+          where: options.where ?? {},
+        });
         return { records: page.results.map(toCrmRecord), ...(page.next ? { next: page.next } : {}) };
       }
       const page = await apis.basic.getPage(object, limit, options.after, [...options.properties]);

@@ -18,7 +18,7 @@ export function modifiedProperty(object: string): string {
 type Filter = { propertyName: string; operator: FilterOperatorEnum; value?: string; values?: string[] };
 
 /**
- * Records modified at or after `since`, oldest first. Search stops paging at 10,000 results, so the cursor
+ * Records modified at or after `since` (and matching `where`), oldest first. Search stops paging at 10,000 results, so the cursor
  * carries a window start as well as an offset: near the ceiling the next window starts at the last
  * record's stamp (records sharing that stamp may be listed twice, which sync tolerates; none is skipped).
  *
@@ -27,17 +27,28 @@ type Filter = { propertyName: string; operator: FilterOperatorEnum; value?: stri
 export async function searchModifiedSince(
   apis: HubSpotApis,
   object: string,
-  cursor: string | undefined,
-  since: string,
-  limit: number,
-  properties: readonly string[],
+  query: {
+    readonly cursor: string | undefined;
+    readonly since: string;
+    readonly limit: number;
+    readonly properties: readonly string[];
+    /** Equality filters ANDed with the window (an import's filter). */
+    readonly where: Readonly<Record<string, readonly string[]>>;
+  },
 ) {
+  const { cursor, since, limit, properties } = query;
   const stamp = modifiedProperty(object);
   const window = decodeWindow(cursor) ?? { since: Date.parse(since), offset: 0 };
   const pageSize = Math.min(limit, SEARCH.pageSize);
+  const filters = candidateSearches([{ where: query.where }])[0]?.[0]?.filters ?? [];
   const page = await apis.search.doSearch(object, {
     filterGroups: [
-      { filters: [{ propertyName: stamp, operator: FilterOperatorEnum.Gte, value: String(window.since) }] },
+      {
+        filters: [
+          { propertyName: stamp, operator: FilterOperatorEnum.Gte, value: String(window.since) },
+          ...filters,
+        ],
+      },
     ],
     // The SDK types `sorts` as strings; the API takes `{propertyName, direction}` objects and the SDK
     // serialises array items of type string unchanged.
