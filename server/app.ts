@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { requestLogging } from './observability/request-logging.ts';
 import { apiRoutes } from './routes/api/index.ts';
+import type { SyncDeps } from './routes/api/sync.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { openApiRoutes } from './routes/openapi.ts';
@@ -30,6 +31,8 @@ export interface AppDeps {
   readonly verify?: IdentityVerifier;
   /** CRMs that connect through OAuth (sandbox CRMs in sandbox mode); absent, connecting is refused. */
   readonly oauth?: OAuthDeps;
+  /** The sync engine (connectors and jobs); absent, sync routes answer `crm_not_configured`. */
+  readonly sync?: SyncDeps;
   /**
    * PostgreSQL instead of the embedded database (as in `ServerConfig`): what `/healthz` reports while no
    * database is open yet. An open `db` reports its own kind.
@@ -61,6 +64,7 @@ export function createApp(deps: AppDeps): Hono {
         verify: deps.verify,
         checkResponse,
         ...(deps.oauth ? { oauth: deps.oauth } : {}),
+        ...(deps.sync ? { sync: deps.sync } : {}),
       }),
     );
     if (deps.oauth) app.route('/oauth', oauthRoutes(deps.oauth));

@@ -27,7 +27,9 @@ export interface ServerConfig {
   /** Whether `publicUrl` was configured; if not, the companion uses the address it actually listens on. */
   readonly publicUrlConfigured: boolean;
   /** CRM apps registered for OAuth (production); the sandbox CRMs need none. */
-  readonly crms: { readonly hubspot?: { readonly clientId: string; readonly clientSecret: string } };
+  readonly crms: {
+    readonly hubspot?: { readonly clientId: string; readonly clientSecret: string; readonly appId?: string };
+  };
 }
 
 const PORT_HINT = 'must be a whole number from 0 to 65535, such as 8787';
@@ -75,6 +77,10 @@ const EnvSchema = z.object({
   GOOGLE_JWKS_URL: httpUrl.optional(),
   HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
   HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  HUBSPOT_APP_ID: z
+    .string()
+    .regex(/^\d+$/, { error: 'must be the numeric app id from the HubSpot app page' })
+    .optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -149,7 +155,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     publicUrlConfigured: Boolean(parsed.ROWBRIDGE_PUBLIC_URL),
     crms: {
       ...(parsed.HUBSPOT_CLIENT_ID && parsed.HUBSPOT_CLIENT_SECRET
-        ? { hubspot: { clientId: parsed.HUBSPOT_CLIENT_ID, clientSecret: parsed.HUBSPOT_CLIENT_SECRET } }
+        ? {
+            hubspot: {
+              clientId: parsed.HUBSPOT_CLIENT_ID,
+              clientSecret: parsed.HUBSPOT_CLIENT_SECRET,
+              ...(parsed.HUBSPOT_APP_ID ? { appId: parsed.HUBSPOT_APP_ID } : {}),
+            },
+          }
         : {}),
     },
   };

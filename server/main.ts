@@ -16,6 +16,9 @@ import { createSandboxHubSpot } from './sandbox/hubspot/index.ts';
 import { loadKeyring } from './security/keyring.ts';
 import { registerSecret } from './security/redact.ts';
 import { type Database, openDatabase } from './store/database.ts';
+import { defineSyncJobs, wakeCrmEvents } from './sync/jobs.ts';
+import type { HubSpotApp, SyncRuntime } from './sync/runtime.ts';
+import { hubspotWebhookRoutes } from './webhooks/hubspot.ts';
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before the process exits anyway. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -43,13 +46,25 @@ export interface CompanionOptions {
 function crmsFor(
   config: ServerConfig,
   publicUrl: () => string,
-): { crms: OAuthCrms; sandboxes: Record<string, { app: { fetch: Hono['fetch'] }; close(): Promise<void> }> } {
+): {
+  crms: OAuthCrms;
+  sandboxes: Record<string, Sandbox>;
+  hubspotApp?: HubSpotApp;
+  /** Points each sandbox CRM's webhooks at this companion, once its URL is known. */
+  aimWebhooks: () => void;
+} {
   if (config.mode === 'sandbox') {
     const hubspot = createSandboxHubSpot({
       ...SANDBOX_HUBSPOT_CLIENT,
       stateFile: join(config.dataDir, 'sandbox', 'hubspot.json'),
     });
     return {
+      hubspotApp: {
+        ...SANDBOX_HUBSPOT_CLIENT,
+        appId: String(hubspot.appId),
+        apiBase: () => `${publicUrl()}/sandbox/hubspot`,
+      },
+      aimWebhooks: () => hubspot.setWebhookTarget(`${publicUrl()}/webhooks/hubspot`),
       crms: {
         hubspot: hubspotOAuth({
           ...SANDBOX_HUBSPOT_CLIENT,
@@ -65,6 +80,10 @@ function crmsFor(
     };
   }
   const crms: OAuthCrms = {};
+  const hubspotApp: HubSpotApp | undefined = config.crms.hubspot && {
+    ...config.crms.hubspot,
+    apiBase: () => HUBSPOT_API_BASE,
+  };
   if (config.crms.hubspot) {
     crms.hubspot = hubspotOAuth({
       ...config.crms.hubspot,
@@ -75,7 +94,12 @@ function crmsFor(
       }),
     });
   }
-  return { crms, sandboxes: {} };
+  return { crms, sandboxes: {}, ...(hubspotApp ? { hubspotApp } : {}), aimWebhooks: () => {} };
+}
+
+interface Sandbox {
+  readonly app: { fetch: Hono['fetch'] };
+  close(): Promise<void>;
 }
 
 /** Identity tokens: Google's in production; in sandbox, the companion's own local issuer. */
@@ -125,8 +149,6 @@ export async function startCompanion(
       onError: (error) => logger.error({ err: error }, 'Job queue error'),
       onWarning: (warning) => logger.warn({ warning }, 'Job queue warning'),
     });
-    options.defineJobs?.(queue, db);
-    await queue.start();
     const jobs = queue;
     const metrics = createMetrics({
       queueStats: async () =>
@@ -139,7 +161,17 @@ export async function startCompanion(
     });
     const identity = await identityFor(config);
     let publicUrl = config.publicUrl;
-    const { crms, sandboxes } = crmsFor(config, () => publicUrl);
+    const { crms, sandboxes, hubspotApp, aimWebhooks } = crmsFor(config, () => publicUrl);
+    const runtime: SyncRuntime = {
+      db,
+      keyring: keys.keyring,
+      logger,
+      metrics,
+      ...(hubspotApp ? { hubspot: hubspotApp } : {}),
+    };
+    const syncJobs = defineSyncJobs(jobs, runtime);
+    options.defineJobs?.(jobs, db);
+    await jobs.start();
     const oauth: OAuthDeps = {
       db,
       keyring: keys.keyring,
@@ -149,8 +181,33 @@ export async function startCompanion(
         return publicUrl;
       },
     };
-    const app = createApp({ ...config, logger, metrics, db, verify: identity.verify, oauth });
+    const app = createApp({
+      ...config,
+      logger,
+      metrics,
+      db,
+      verify: identity.verify,
+      oauth,
+      sync: { runtime, jobs: syncJobs },
+    });
     if (identity.sandbox) app.route('/sandbox/google', identity.sandbox);
+    app.route(
+      '/',
+      hubspotWebhookRoutes({
+        db,
+        logger,
+        ...(hubspotApp
+          ? {
+              app: {
+                clientSecret: hubspotApp.clientSecret,
+                ...(hubspotApp.appId ? { appId: hubspotApp.appId } : {}),
+              },
+            }
+          : {}),
+        publicUrl: () => publicUrl,
+        wake: (connections) => wakeCrmEvents(syncJobs, connections),
+      }),
+    );
     // Mounted by path prefix: each sandbox is its own app and sees the path without the prefix.
     for (const [crm, sandbox] of Object.entries(sandboxes)) {
       const prefix = `/sandbox/${crm}`;
@@ -162,6 +219,7 @@ export async function startCompanion(
     }
     const server = await listen(app, config);
     if (!config.publicUrlConfigured) publicUrl = server.url;
+    aimWebhooks();
     let closing: Promise<void> | undefined;
     return {
       url: server.url,

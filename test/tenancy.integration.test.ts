@@ -67,6 +67,15 @@ const HOW_TO_CALL: { readonly [K in AddonRouteName]: HowToCall } = {
   },
   getTable: { params: table },
   updateTable: { params: table, body: () => ({ policy: 'crm-wins', region: 'US' }) },
+  exportRows: {
+    params: table,
+    body: () => ({ rows: [{ rowId: 'probe-row', cells: { Email: 'probe@probe.example' } }] }),
+  },
+  setupFields: { params: table },
+  logOutreachEvents: {
+    params: table,
+    body: () => ({ events: [{ type: 'email_sent', rowId: 'probe-row', at: '2025-01-01T00:00:00.000Z' }] }),
+  },
   listConflicts: { params: table, query: { status: 'open' } },
   resolveConflicts: {
     params: table,

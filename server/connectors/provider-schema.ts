@@ -148,6 +148,23 @@ export const providerSchema = z.strictObject({
       people: z.array(z.string().min(1)).min(1),
     })
     .optional(),
+  /**
+   * Where a positive reply opens a deal (HubSpot deals, Salesforce Opportunities): its properties, and
+   * the unique key Rowbridge creates so a retried job never opens the same deal twice.
+   */
+  deals: z
+    .strictObject({
+      object: z.string().min(1),
+      keyProperty: z.string().min(1),
+      nameProperty: z.string().min(1),
+      stageProperty: z.string().min(1),
+      pipelineProperty: z.string().min(1).optional(),
+      closeDateProperty: z.string().min(1),
+      /** Used when a table has no outreach settings: the CRM's default pipeline and its first stage. */
+      defaultPipeline: z.string().min(1).optional(),
+      defaultStage: z.string().min(1),
+    })
+    .optional(),
   rateLimits: z.array(rateLimitSchema),
   webhook: webhookSchema,
   hooks: z.partialRecord(z.enum(HOOK_NAMES), z.string().min(1)).default({}),

@@ -190,6 +190,13 @@ export interface CrmConnector {
   /** Links records with the CRM's default association (contact → company, deal → contact, ...). */
   associate(fromObject: string, toObject: string, pairs: readonly AssociationPair[]): Promise<void>;
 
+  /** The records each of `ids` is associated with (a contact's companies, a deal's contacts). */
+  listAssociations(
+    fromObject: string,
+    toObject: string,
+    ids: readonly string[],
+  ): Promise<Readonly<Record<string, readonly string[]>>>;
+
   createActivity(kind: ActivityKind, input: ActivityInput): Promise<{ readonly id: string }>;
 
   /** Requests sent so far by this connection, for `apiCalls` figures and quota reporting. */

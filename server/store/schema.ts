@@ -10,6 +10,7 @@ import {
   unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { TableSettings } from '../../shared/api/tables.ts';
 import type { FieldValue } from '../../shared/fields.ts';
 import type { TableMapping } from '../../shared/mapping/schema.ts';
 import type { SideValue } from '../../shared/merge/types.ts';
@@ -154,6 +155,7 @@ export const syncTables = pgTable(
     region: text('region'),
     cursors: json<SyncCursors>('cursors').notNull().default(sql`'{}'::jsonb`),
     reconcileIntervalSeconds: integer('reconcile_interval_seconds').notNull().default(300),
+    settings: json<TableSettings>('settings').notNull().default(sql`'{}'::jsonb`),
     status: text('status', { enum: TABLE_STATUSES }).notNull().default('active'),
     lastError: text('last_error'),
     createdAt: createdAt(),

@@ -54,6 +54,7 @@ describe('setup-fields', () => {
     const first = await setupFields(h.connector, withScore);
     expect(first.contacts?.created.sort()).toEqual(['rowbridge_campaign', 'rowbridge_id', 'rowbridge_score']);
     expect(first.companies?.created).toEqual(['rowbridge_company_key']);
+    expect(first.deals?.created).toEqual(['rowbridge_deal_key']);
     const again = await setupFields(h.connector, withScore);
     expect(again.contacts?.created).toEqual([]);
     expect(again.contacts?.existing.sort()).toEqual([

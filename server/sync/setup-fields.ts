@@ -18,7 +18,10 @@ const ROW_ID_DESCRIPTION =
  */
 export function requiredProperties(
   mapping: TableMapping,
-  companies?: { readonly object: string; readonly keyProperty: string },
+  keyed: {
+    readonly companies?: { readonly object: string; readonly keyProperty: string } | undefined;
+    readonly deals?: { readonly object: string; readonly keyProperty: string } | undefined;
+  } = {},
 ): Map<string, PropertyDefinition[]> {
   const catalog = new FieldCatalog(mapping.customFields);
   const byObject = new Map<string, PropertyDefinition[]>();
@@ -45,13 +48,22 @@ export function requiredProperties(
       description: `Synced by Rowbridge with the sheet column "${column.header}".`,
     });
   }
-  if (companies) {
-    add(companies.object, {
-      name: companies.keyProperty,
+  if (keyed.companies) {
+    add(keyed.companies.object, {
+      name: keyed.companies.keyProperty,
       label: 'Rowbridge company key',
       type: 'string',
       unique: true,
       description: 'The domain or name Rowbridge created this company for. Set by Rowbridge; do not edit.',
+    });
+  }
+  if (keyed.deals) {
+    add(keyed.deals.object, {
+      name: keyed.deals.keyProperty,
+      label: 'Rowbridge deal key',
+      type: 'string',
+      unique: true,
+      description: 'The sheet row and event this deal was opened for. Set by Rowbridge; do not edit.',
     });
   }
   return byObject;
@@ -66,7 +78,8 @@ export async function setupFields(
   mapping: TableMapping,
 ): Promise<Record<string, EnsureResult>> {
   const report: Record<string, EnsureResult> = {};
-  for (const [object, definitions] of requiredProperties(mapping, connector.provider.companies)) {
+  const { companies, deals } = connector.provider;
+  for (const [object, definitions] of requiredProperties(mapping, { companies, deals })) {
     report[object] = await connector.ensureProperties(object, definitions);
   }
   return report;

@@ -8,9 +8,10 @@ export type AuditSource = (typeof AUDIT_SOURCES)[number];
 
 /**
  * One change Rowbridge made or decided. `field` is null for record-level events (a record created or
- * linked); `action` is storage's open vocabulary (`write_crm`, `write_sheet`, `conflict`, `resolved`, ...),
- * shown to people, so new actions need no contract change. `actor` is a person's email, a CRM user or
- * `system`.
+ * linked); `action` is storage's open vocabulary (`merge.write_crm`, `export.created`, `row.archived`, ...),
+ * shown to people, so new actions need no contract change. `target` says which side was written (`sheet`,
+ * `crm`, `conflict`, `table`, ...); `explanation` is the merge's reason in words, when there is one.
+ * `actor` is a person's email, a CRM account, a policy or `system`.
  */
 export const auditEntrySchema = z.strictObject({
   id: idSchema,
@@ -19,7 +20,9 @@ export const auditEntrySchema = z.strictObject({
   oldValue: fieldValueSchema,
   newValue: fieldValueSchema,
   source: z.enum(AUDIT_SOURCES),
+  target: z.string(),
   actor: z.string(),
+  explanation: z.string().nullable(),
   jobId: idSchema.nullable(),
   rowId: rowIdSchema.nullable(),
   crmId: crmRecordIdSchema.nullable(),

@@ -10,5 +10,6 @@ export * from './define.ts';
 export * from './jobs.ts';
 export * from './routes.ts';
 export * from './spreadsheets.ts';
+export * from './sync.ts';
 export * from './system.ts';
 export * from './tables.ts';

@@ -21,5 +21,7 @@ export const jobSchema = z.strictObject({
     total: z.number().int().min(0).nullable(),
   }),
   error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string() }).optional(),
+  /** What a finished job produced; its shape depends on `kind` (`exportResultSchema` for `export`). */
+  result: z.json().optional(),
 });
 export type Job = z.output<typeof jobSchema>;

@@ -17,6 +17,12 @@ import {
 import { defineRoute } from './define.ts';
 import { jobParamsSchema, jobSchema } from './jobs.ts';
 import { bindSpreadsheetBodySchema, bindSpreadsheetResponseSchema, sessionSchema } from './spreadsheets.ts';
+import {
+  exportBodySchema,
+  jobStartedSchema,
+  outreachEventsBodySchema,
+  setupFieldsResponseSchema,
+} from './sync.ts';
 import { healthSchema, metricsSchema, openApiDocumentSchema } from './system.ts';
 import {
   createTableBodySchema,
@@ -132,6 +138,42 @@ export const ROUTES = {
     body: updateTableBodySchema,
     response: syncTableSchema,
     errors: ['not_found', ...MAPPING_ERRORS],
+  }),
+
+  exportRows: defineRoute({
+    method: 'POST',
+    path: '/api/v1/tables/{tableId}/export',
+    summary: 'Push sheet rows to the CRM (deduplicated, batched, idempotent); starts a job',
+    description:
+      'Rows already in the CRM are found by their Rowbridge ID; new rows are checked for duplicates first. ' +
+      'With dryRun, the job reports what would happen and writes nothing. The job result is an ExportResult.',
+    tags: ['sync'],
+    auth: 'addon',
+    params: tableParamsSchema,
+    body: exportBodySchema,
+    response: jobStartedSchema,
+    errors: ['not_found', 'crm_not_configured'],
+  }),
+  setupFields: defineRoute({
+    method: 'POST',
+    path: '/api/v1/tables/{tableId}/setup-fields',
+    summary: 'Create the custom CRM properties the table needs (its Rowbridge ID first); safe to repeat',
+    tags: ['sync'],
+    auth: 'addon',
+    params: tableParamsSchema,
+    response: setupFieldsResponseSchema,
+    errors: ['not_found', 'crm_not_configured', 'crm_rejected', 'auth_expired', 'crm_unavailable'],
+  }),
+  logOutreachEvents: defineRoute({
+    method: 'POST',
+    path: '/api/v1/tables/{tableId}/events',
+    summary: 'Log outreach events (email sent, reply received) on the rows’ CRM records; starts a job',
+    tags: ['sync'],
+    auth: 'addon',
+    params: tableParamsSchema,
+    body: outreachEventsBodySchema,
+    response: jobStartedSchema,
+    errors: ['not_found', 'crm_not_configured'],
   }),
 
   listConflicts: defineRoute({

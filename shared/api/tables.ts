@@ -10,6 +10,23 @@ export const reconcileIntervalSecondsSchema = z.number().int().min(60).max(86_40
 export const sheetTabIdSchema = z.number().int().min(0);
 
 /**
+ * What outreach events do in the CRM. A positive reply creates a deal in `dealPipeline` at `dealStage`
+ * (HubSpot pipeline and stage ids, Salesforce `StageName`), closing `dealCloseDays` after the reply.
+ */
+export const outreachSettingsSchema = z.strictObject({
+  dealPipeline: z.string().trim().min(1).max(100),
+  dealStage: z.string().trim().min(1).max(100),
+  dealCloseDays: z.number().int().min(0).max(3650).default(30),
+});
+export type OutreachSettings = z.output<typeof outreachSettingsSchema>;
+
+/** A table's behaviour beyond mapping and policy; every key optional, so old tables stay valid. */
+export const tableSettingsSchema = z.strictObject({
+  outreach: outreachSettingsSchema.exactOptional(),
+});
+export type TableSettings = z.output<typeof tableSettingsSchema>;
+
+/**
  * A sync table: one sheet tab kept in sync with one CRM object through one connection. `region` is null
  * when phone numbers must carry their country code.
  */
@@ -23,6 +40,7 @@ export const syncTableSchema = z.strictObject({
   policy: conflictPolicySchema,
   region: regionSchema.nullable(),
   reconcileIntervalSeconds: reconcileIntervalSecondsSchema,
+  settings: tableSettingsSchema,
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });
@@ -42,6 +60,7 @@ export const createTableBodySchema = z.strictObject({
   mapping: tableMappingSchema,
   policy: conflictPolicySchema,
   region: regionSchema.optional(),
+  settings: tableSettingsSchema.optional(),
 });
 export type CreateTableRequest = z.input<typeof createTableBodySchema>;
 
@@ -51,5 +70,6 @@ export const updateTableBodySchema = z.strictObject({
   policy: conflictPolicySchema.optional(),
   region: regionSchema.nullable().optional(),
   reconcileIntervalSeconds: reconcileIntervalSecondsSchema.optional(),
+  settings: tableSettingsSchema.optional(),
 });
 export type UpdateTableRequest = z.input<typeof updateTableBodySchema>;

@@ -160,6 +160,22 @@ export function createHubSpotClient(basePath: string, runner: RequestRunner): Cr
       }
     },
 
+    // https://developers.hubspot.com/docs/api-reference/crm-associations-v4/batch/post-crm-v4-associations-fromObjectType-toObjectType-batch-read
+    async listAssociations(fromObject, toObject, ids) {
+      const out: Record<string, string[]> = Object.fromEntries(ids.map((id) => [id, []]));
+      const size = batch.read ?? 1;
+      for (let start = 0; start < ids.length; start += size) {
+        const chunk = ids.slice(start, start + size);
+        const answer = await apis.associations.getPage(fromObject, toObject, {
+          inputs: chunk.map((id) => ({ id })),
+        });
+        for (const result of answer.results) {
+          out[result._from.id] = result.to.map((to) => String(to.toObjectId));
+        }
+      }
+      return out;
+    },
+
     createActivity: (kind, input) => createHubSpotActivity(apis, kind, input),
 
     apiCalls: () => runner.stats(),

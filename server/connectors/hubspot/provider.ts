@@ -58,6 +58,17 @@ export const hubspotProvider = defineProvider({
     keyProperty: 'rowbridge_company_key',
     people: ['contacts'],
   },
+  // The default pipeline's id and first stage (HubSpot's pipelines guide).
+  deals: {
+    object: 'deals',
+    keyProperty: 'rowbridge_deal_key',
+    nameProperty: 'dealname',
+    stageProperty: 'dealstage',
+    pipelineProperty: 'pipeline',
+    closeDateProperty: 'closedate',
+    defaultPipeline: 'default',
+    defaultStage: 'appointmentscheduled',
+  },
   rateLimits: [
     { scope: 'portal', requests: 100, perSeconds: 10, policy: 'TEN_SECONDLY_ROLLING' },
     { scope: 'portal', requests: 250_000, perSeconds: 86_400, policy: 'DAILY' },

@@ -29,7 +29,7 @@ function shown(value: JsonValue): FieldValue {
   return value === null || typeof value !== 'object' ? value : JSON.stringify(value);
 }
 
-/** A stored audit entry as the contract describes it (`target` and `explanation` stay server-side). */
+/** A stored audit entry as the contract describes it. */
 export function toApiAuditEntry(entry: AuditEntry): ApiAuditEntry {
   return {
     id: String(entry.id),
@@ -38,7 +38,9 @@ export function toApiAuditEntry(entry: AuditEntry): ApiAuditEntry {
     oldValue: shown(entry.oldValue),
     newValue: shown(entry.newValue),
     source: entry.source,
+    target: entry.target,
     actor: entry.actor,
+    explanation: entry.explanation,
     jobId: entry.jobId,
     rowId: entry.rowId,
     crmId: entry.crmId,

@@ -222,6 +222,7 @@ describe('audit log', () => {
         source: 'crm' as const,
         actor: 'crm-user-7',
         action: 'write_sheet',
+        explanation: `Score changed in the CRM (${index}).`,
       })),
     );
   });
@@ -246,7 +247,9 @@ describe('audit log', () => {
         oldValue: 4,
         newValue: '{"score":5}',
         source: 'crm',
+        target: 'sheet',
         actor: 'crm-user-7',
+        explanation: 'Score changed in the CRM (4).',
         jobId: null,
         rowId: 'row-2',
         crmId: 'crm-2',

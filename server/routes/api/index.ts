@@ -12,6 +12,7 @@ import { connectionHandlers } from './connections.ts';
 import type { AddonRouteName, ApiHandlers } from './handlers.ts';
 import { jobHandlers } from './jobs.ts';
 import { spreadsheetHandlers } from './spreadsheets.ts';
+import { type SyncDeps, syncHandlers } from './sync.ts';
 import { tableHandlers } from './tables.ts';
 
 export interface ApiDeps {
@@ -22,6 +23,8 @@ export interface ApiDeps {
   readonly checkResponse: boolean;
   /** CRMs that connect through OAuth; absent, connecting answers `crm_not_configured`. */
   readonly oauth?: OAuthDeps;
+  /** The sync engine; absent (API-only tests), sync routes answer `crm_not_configured`. */
+  readonly sync?: SyncDeps;
 }
 
 /**
@@ -39,6 +42,7 @@ export function apiRoutes(deps: ApiDeps): Hono<AuthEnv> {
     ...conflictHandlers(deps.db),
     ...auditHandlers(deps.db),
     ...jobHandlers(deps.db),
+    ...syncHandlers(deps.db, deps.sync),
   };
   const mount = <K extends AddonRouteName>(name: K) =>
     route(app, ROUTES[name], handlers[name], {

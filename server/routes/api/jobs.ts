@@ -26,6 +26,7 @@ export function toApiJob(job: Job): ApiJob {
         }
       : { done: 0, total: null },
     ...(job.error ? { error: { code: errorCode(job.error.code), message: job.error.message } } : {}),
+    ...(job.status === 'succeeded' && job.result !== null ? { result: job.result } : {}),
   };
 }
 

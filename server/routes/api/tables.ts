@@ -20,6 +20,7 @@ export function toApiTable(table: SyncTable): ApiSyncTable {
     policy: table.policy,
     region: table.region,
     reconcileIntervalSeconds: table.reconcileIntervalSeconds,
+    settings: table.settings,
     createdAt: table.createdAt.toISOString(),
     updatedAt: table.updatedAt.toISOString(),
   };
@@ -46,6 +47,16 @@ function settingChanges(scope: Scope, table: SyncTable, patch: SyncTablePatch): 
       oldValue: table[key],
       newValue: next,
       explanation: `Changed the ${label} of "${table.sheetTabName}" from ${table[key] ?? 'none'} to ${next ?? 'none'}.`,
+    });
+  }
+  if (patch.settings && JSON.stringify(patch.settings) !== JSON.stringify(table.settings)) {
+    entries.push({
+      ...base,
+      action: 'table.updated',
+      field: 'settings',
+      oldValue: table.settings,
+      newValue: patch.settings,
+      explanation: `Changed the outreach settings of "${table.sheetTabName}".`,
     });
   }
   if (patch.mapping && JSON.stringify(patch.mapping) !== JSON.stringify(table.mapping)) {
@@ -92,6 +103,7 @@ export function tableHandlers(
           mapping,
           policy: body.policy,
           region: body.region ?? null,
+          ...(body.settings ? { settings: body.settings } : {}),
         });
         await repos.audit.append(scope.tenantId, [
           {
@@ -124,6 +136,7 @@ export function tableHandlers(
           policy: body.policy,
           region: body.region,
           reconcileIntervalSeconds: body.reconcileIntervalSeconds,
+          settings: body.settings,
         });
         const changes = settingChanges(scope, current, patch);
         // Nothing changed: no write, so `updatedAt` and the audit log stay as they are.

@@ -47,6 +47,8 @@ export interface WebhookOptions {
 export interface WebhookAttempt {
   readonly at: number;
   readonly outcome: number | 'network-error';
+  /** The JSON body sent, so a test can replay a delivery. */
+  readonly body: string;
   readonly eventIds: readonly number[];
   readonly attemptNumbers: readonly number[];
 }
@@ -103,7 +105,9 @@ export class WebhookDispatcher {
   readonly #autoDeliver: boolean;
   #targetUrl: string | undefined;
   #queue: Queued[] = [];
-  #nextEventId = 1;
+  // Event ids are unique per portal at HubSpot, and receivers de-duplicate on them; several processes
+  // (the companion, the CLI, a test) may send for one sandbox, so each starts at a random point.
+  #nextEventId = Math.floor(Math.random() * 2 ** 40) * 1000 + 1;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
   readonly #inFlight = new Set<Promise<void>>();
@@ -254,6 +258,7 @@ export class WebhookDispatcher {
     this.#attempts.push({
       at: Date.now(),
       outcome,
+      body,
       eventIds: items.map((item) => item.event.eventId),
       attemptNumbers: items.map((item) => item.attempt),
     });

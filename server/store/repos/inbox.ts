@@ -21,6 +21,8 @@ export interface ClaimOptions {
   /** Events tried this many times are left alone (dead letters, kept for inspection). */
   readonly maxAttempts?: number;
   readonly source?: string;
+  /** Only events routed to this connection. */
+  readonly connectionId?: string;
 }
 
 /**
@@ -76,6 +78,9 @@ export function inboxRepo(db: Executor) {
             lte(inboxEvents.availableAt, sql`now()`),
             lt(inboxEvents.attempts, options.maxAttempts ?? 10),
             options.source === undefined ? undefined : eq(inboxEvents.source, options.source),
+            options.connectionId === undefined
+              ? undefined
+              : eq(inboxEvents.connectionId, options.connectionId),
           ),
         )
         .orderBy(asc(inboxEvents.seq))

@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { type TableSettings, tableSettingsSchema } from '../../../shared/api/tables.ts';
 import { RowbridgeError } from '../../../shared/errors.ts';
 import { type TableMapping, tableMappingSchema } from '../../../shared/mapping/schema.ts';
 import type { ConflictPolicy } from '../../../shared/merge/types.ts';
@@ -20,6 +21,7 @@ export interface NewSyncTable {
   readonly policy?: ConflictPolicy;
   readonly region?: string | null;
   readonly reconcileIntervalSeconds?: number;
+  readonly settings?: TableSettings;
 }
 
 export interface SyncTablePatch {
@@ -29,6 +31,7 @@ export interface SyncTablePatch {
   readonly policy?: ConflictPolicy;
   readonly region?: string | null;
   readonly reconcileIntervalSeconds?: number;
+  readonly settings?: TableSettings;
   readonly status?: TableStatus;
   readonly lastError?: string | null;
 }
@@ -44,6 +47,7 @@ function toTable(row: SyncTable): SyncTable {
     ...row,
     mapping: readStored(tableMappingSchema, row.mapping, `${where} mapping`) as TableMapping,
     cursors: readStored(syncCursorsSchema, row.cursors, `${where} cursors`),
+    settings: readStored(tableSettingsSchema, row.settings, `${where} settings`),
   };
 }
 
@@ -86,6 +90,7 @@ export function tablesRepo(db: Executor) {
               policy: input.policy,
               region: input.region,
               reconcileIntervalSeconds: input.reconcileIntervalSeconds,
+              settings: input.settings,
             }),
           })
           .returning();
@@ -106,6 +111,16 @@ export function tablesRepo(db: Executor) {
         .select()
         .from(syncTables)
         .where(and(eq(syncTables.tenantId, tenantId), eq(syncTables.spreadsheetId, spreadsheetId)))
+        .orderBy(syncTables.createdAt, syncTables.id);
+      return rows.map(toTable);
+    },
+
+    /** Tables syncing through a connection, for routing its webhooks. */
+    async listForConnection(tenantId: string, connectionId: string): Promise<SyncTable[]> {
+      const rows = await db
+        .select()
+        .from(syncTables)
+        .where(and(eq(syncTables.tenantId, tenantId), eq(syncTables.connectionId, connectionId)))
         .orderBy(syncTables.createdAt, syncTables.id);
       return rows.map(toTable);
     },

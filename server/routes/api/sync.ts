@@ -1,0 +1,112 @@
+import { RowbridgeError } from '../../../shared/errors.ts';
+import { callerOf } from '../../auth/middleware.ts';
+import type { Database } from '../../store/database.ts';
+import type { SyncJobs } from '../../sync/jobs.ts';
+import { connectorFor, type SyncRuntime } from '../../sync/runtime.ts';
+import { setupFields } from '../../sync/setup-fields.ts';
+import type { ApiHandlers } from './handlers.ts';
+import { toApiJob } from './jobs.ts';
+import { findConnection, findTable, scopeOf } from './scope.ts';
+
+/** The sync engine as routes reach it: its runtime (connectors) and its job kinds. */
+export interface SyncDeps {
+  readonly runtime: SyncRuntime;
+  readonly jobs: SyncJobs;
+}
+
+function unavailable(): RowbridgeError {
+  return new RowbridgeError(
+    'crm_not_configured',
+    'Syncing is not available on this companion (it runs without a job queue). Start it with `npm start`.',
+  );
+}
+
+/**
+ * `POST /api/v1/tables/{tableId}/export|setup-fields|events`. The table is looked up in the caller's
+ * scope first, so another tenant's table id is a 404 whether or not syncing is available.
+ */
+export function syncHandlers(
+  db: Database,
+  sync: SyncDeps | undefined,
+): Pick<ApiHandlers, 'exportRows' | 'setupFields' | 'logOutreachEvents'> {
+  return {
+    async exportRows(c, { params, body }) {
+      const scope = scopeOf(callerOf(c));
+      const table = await findTable(db.repos, scope, params.tableId);
+      const connection = await findConnection(db.repos, scope, table.connectionId);
+      if (!sync) throw unavailable();
+      connectorFor(sync.runtime, connection); // refuses a CRM this companion cannot reach, before queueing
+      const job = await db.repos.jobs.create(scope.tenantId, {
+        kind: 'export',
+        tableId: table.id,
+        createdBy: scope.userId,
+        progress: { done: 0, total: body.rows.length },
+      });
+      const queueJobId = await sync.jobs.export.send(
+        {
+          tenantId: scope.tenantId,
+          tableId: table.id,
+          jobId: job.id,
+          rows: body.rows,
+          dryRun: body.dryRun,
+          actor: scope.email,
+        },
+        // Keyed by connection, like the webhook worker: one connection's sync work never races itself.
+        { key: connection.id },
+      );
+      if (queueJobId) await db.repos.jobs.setQueueJobId(scope.tenantId, job.id, queueJobId);
+      return { job: toApiJob(job) };
+    },
+
+    async setupFields(c, { params }) {
+      const scope = scopeOf(callerOf(c));
+      const table = await findTable(db.repos, scope, params.tableId);
+      const connection = await findConnection(db.repos, scope, table.connectionId);
+      if (!sync) throw unavailable();
+      const objects = await setupFields(connectorFor(sync.runtime, connection), table.mapping);
+      const created = Object.entries(objects).flatMap(([object, r]) =>
+        r.created.map((p) => `${object}.${p}`),
+      );
+      if (created.length > 0) {
+        await db.repos.audit.append(scope.tenantId, [
+          {
+            tableId: table.id,
+            target: 'crm',
+            source: 'user',
+            actor: scope.email,
+            action: 'crm.properties_created',
+            newValue: created,
+            explanation: `Created ${created.length} custom propert${created.length === 1 ? 'y' : 'ies'} in ${connection.label}: ${created.join(', ')}.`,
+          },
+        ]);
+      }
+      return { objects };
+    },
+
+    async logOutreachEvents(c, { params, body }) {
+      const scope = scopeOf(callerOf(c));
+      const table = await findTable(db.repos, scope, params.tableId);
+      const connection = await findConnection(db.repos, scope, table.connectionId);
+      if (!sync) throw unavailable();
+      connectorFor(sync.runtime, connection);
+      const job = await db.repos.jobs.create(scope.tenantId, {
+        kind: 'outreach',
+        tableId: table.id,
+        createdBy: scope.userId,
+        progress: { done: 0, total: body.events.length },
+      });
+      const queueJobId = await sync.jobs.outreach.send(
+        {
+          tenantId: scope.tenantId,
+          tableId: table.id,
+          jobId: job.id,
+          events: body.events,
+          actor: scope.email,
+        },
+        { key: table.id },
+      );
+      if (queueJobId) await db.repos.jobs.setQueueJobId(scope.tenantId, job.id, queueJobId);
+      return { job: toApiJob(job) };
+    },
+  };
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "sync_tables" ADD COLUMN "settings" jsonb DEFAULT '{}'::jsonb NOT NULL;

@@ -1,0 +1,116 @@
+import { RowbridgeError } from '../../shared/errors.ts';
+import type { CrmId } from '../../shared/mapping/index.ts';
+import type { CrmEvent } from '../connectors/types.ts';
+import type { JobContext } from '../queue/index.ts';
+import type { Connection, InboxEvent, SyncTable } from '../store/repos/index.ts';
+import { tableFields } from './fields.ts';
+import { connectorFor, type SyncRuntime } from './runtime.ts';
+import type { SheetRef } from './sheet-port.ts';
+import { syncLinkedRows } from './sync-links.ts';
+
+/** Events claimed per round; a burst of webhooks is applied in rounds of this many. */
+const ROUND = 500;
+
+export interface ApplyResult {
+  readonly events: number;
+  readonly sheetWrites: number;
+  readonly crmWrites: number;
+  readonly conflicts: number;
+  readonly archived: number;
+}
+
+/**
+ * Applies a connection's pending CRM events (the webhook inbox) to its tables: for every linked record an
+ * event names, reads the record and the row as they are now, merges them against the stored base with the
+ * table's policy, writes each side what it lacks, and stores the new base, conflicts and audit entries.
+ * A deleted record marks its row archived; it never deletes the row. Events for records no row is linked
+ * with are consumed without effect. Safe to repeat: a second run finds both sides equal to the base.
+ */
+export async function applyCrmEvents(
+  runtime: SyncRuntime,
+  ref: { readonly tenantId: string; readonly connectionId: string },
+  ctx: Pick<JobContext, 'jobId'>,
+): Promise<ApplyResult> {
+  const totals = { events: 0, sheetWrites: 0, crmWrites: 0, conflicts: 0, archived: 0 };
+  const { repos } = runtime.db;
+  const connection = await repos.connections.get(ref.tenantId, ref.connectionId);
+  if (!connection) return totals;
+  const tables = await repos.tables.listForConnection(ref.tenantId, ref.connectionId);
+  for (;;) {
+    const claimed = await repos.inbox.claim({
+      limit: ROUND,
+      connectionId: ref.connectionId,
+      leaseMs: 120_000,
+    });
+    if (claimed.length === 0) return totals;
+    const events = claimed.map(eventOf);
+    const sheetWritesBefore = totals.sheetWrites;
+    for (const table of tables) {
+      const ofTable = events.filter((event) => event.objectType === table.crmObject);
+      if (ofTable.length === 0) continue;
+      const result = await applyToTable(runtime, connection, table, ofTable, ctx.jobId);
+      totals.sheetWrites += result.sheetWrites;
+      totals.crmWrites += result.crmWrites;
+      totals.conflicts += result.conflicts;
+      totals.archived += result.archived;
+    }
+    await repos.inbox.markProcessed(claimed.map((event) => event.id));
+    totals.events += claimed.length;
+    if (totals.sheetWrites > sheetWritesBefore && runtime.metrics) {
+      const crm = connection.crm as CrmId;
+      runtime.metrics.recordSynced(crm, 'crm_to_sheet', totals.sheetWrites - sheetWritesBefore);
+      for (const event of events) {
+        const at = Date.parse(event.occurredAt);
+        if (Number.isFinite(at)) runtime.metrics.observeWebhookToSheet(crm, (Date.now() - at) / 1000);
+      }
+    }
+  }
+}
+
+function eventOf(stored: InboxEvent): CrmEvent {
+  const payload = stored.payload as unknown as CrmEvent;
+  if (typeof payload?.objectId !== 'string' || typeof payload.objectType !== 'string') {
+    throw new RowbridgeError(
+      'storage_corrupt',
+      `Inbox event ${stored.id} has no object; it cannot be applied.`,
+    );
+  }
+  return payload;
+}
+
+/** Where a table's rows live. */
+export async function sheetRefOf(runtime: SyncRuntime, table: SyncTable): Promise<SheetRef> {
+  const spreadsheet = await runtime.db.repos.spreadsheets.get(table.tenantId, table.spreadsheetId);
+  if (!spreadsheet) throw new RowbridgeError('not_found', `The spreadsheet of table ${table.id} is gone.`);
+  return { spreadsheetId: spreadsheet.googleSpreadsheetId, tabName: table.sheetTabName };
+}
+
+async function applyToTable(
+  runtime: SyncRuntime,
+  connection: Connection,
+  table: SyncTable,
+  events: readonly CrmEvent[],
+  jobId: string,
+) {
+  const ids = [...new Set(events.map((event) => event.objectId))];
+  const links = await runtime.db.repos.links.getByCrmIds(table.tenantId, table.id, ids);
+  if (links.length === 0) return { sheetWrites: 0, crmWrites: 0, conflicts: 0, archived: 0 };
+  const result = await syncLinkedRows({
+    runtime,
+    connection,
+    connector: connectorFor(runtime, connection),
+    table,
+    fields: tableFields(table.mapping),
+    links,
+    cells: 'read',
+    sheetRef: await sheetRefOf(runtime, table),
+    jobId,
+    sheetActor: 'sheet',
+  });
+  return {
+    sheetWrites: result.sheetWritten,
+    crmWrites: result.crmWrites,
+    conflicts: result.conflicts,
+    archived: result.archived,
+  };
+}

@@ -1,0 +1,55 @@
+import { RowbridgeError } from '../../shared/errors.ts';
+import { hubspotConnector, hubspotTokenExchange } from '../connectors/hubspot/index.ts';
+import { storedTokenSource } from '../connectors/stored-tokens.ts';
+import type { CrmConnector } from '../connectors/types.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { JobQueue } from '../queue/index.ts';
+import type { Keyring } from '../security/keyring.ts';
+import type { Database } from '../store/database.ts';
+import type { Connection } from '../store/repos/index.ts';
+import type { SheetPort } from './sheet-port.ts';
+
+/** A registered HubSpot app (or the sandbox's), as the sync engine needs it. */
+export interface HubSpotApp {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The app's id: HubSpot's `sourceId` on changes the app made, which marks our own writes. */
+  readonly appId?: string;
+  /** API base URL, read per use (a companion started on port 0 learns its own URL late). */
+  readonly apiBase: () => string;
+}
+
+/** Everything sync jobs use, built once at start. */
+export interface SyncRuntime {
+  readonly db: Database;
+  readonly keyring: Keyring;
+  readonly logger: Logger;
+  readonly metrics?: Metrics;
+  readonly hubspot?: HubSpotApp;
+  /** Spreadsheet access; without it the engine cannot read or write sheets and says so. */
+  readonly sheets?: SheetPort;
+}
+
+/** A connection's connector: tokens from its sealed credentials, refreshed and re-stored as needed. */
+export function connectorFor(runtime: SyncRuntime, connection: Connection): CrmConnector {
+  const ref = { tenantId: connection.tenantId, connectionId: connection.id };
+  if (connection.crm === 'hubspot' && runtime.hubspot) {
+    const app = runtime.hubspot;
+    const exchange = hubspotTokenExchange({ ...app, basePath: app.apiBase() });
+    return hubspotConnector({
+      basePath: app.apiBase(),
+      tokens: storedTokenSource(runtime.db, runtime.keyring, ref, exchange),
+      ...(runtime.metrics ? { metrics: runtime.metrics } : {}),
+    });
+  }
+  throw new RowbridgeError(
+    'crm_not_configured',
+    `${connection.crm} is not set up on this companion, so connection "${connection.label}" cannot sync. Configure the app's credentials and restart.`,
+  );
+}
+
+/** The queue plus the runtime: what route handlers need to start sync work. */
+export interface SyncServices extends SyncRuntime {
+  readonly queue: JobQueue;
+}

@@ -1,0 +1,37 @@
+/** A sheet cell as the engine reads and writes it (Sheets API `UNFORMATTED_VALUE` / `RAW`). */
+export type CellValue = string | number | boolean | null;
+
+/** Which tab of which spreadsheet a table lives on. */
+export interface SheetRef {
+  /** Google's spreadsheet id (the long id in its URL). */
+  readonly spreadsheetId: string;
+  readonly tabName: string;
+}
+
+/** One row's new cell values by header; headers not listed keep their cells. */
+export interface RowChange {
+  readonly rowId: string;
+  readonly values: Readonly<Record<string, CellValue>>;
+}
+
+export interface RowsRead {
+  readonly headers: readonly string[];
+  /** Cells by header, for the asked row ids found in the tab. */
+  readonly rows: ReadonlyMap<string, Readonly<Record<string, CellValue>>>;
+}
+
+export interface RowsWritten {
+  readonly written: number;
+  /** Row ids not found (the row was deleted) or found twice (a pasted copy): not written. */
+  readonly skipped: readonly { readonly rowId: string; readonly reason: 'missing' | 'duplicate' }[];
+}
+
+/**
+ * How the sync engine reaches spreadsheets: Google's Sheets API in production, the sandbox Sheets in
+ * sandbox mode. Rows are found by their Rowbridge ID immediately before each write, so sorting, inserting
+ * and deleting rows between syncs never sends a value to the wrong row.
+ */
+export interface SheetPort {
+  readRows(ref: SheetRef, rowIds: readonly string[]): Promise<RowsRead>;
+  writeRows(ref: SheetRef, changes: readonly RowChange[]): Promise<RowsWritten>;
+}

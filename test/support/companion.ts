@@ -1,0 +1,94 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../server/config.ts';
+import { type Companion, type CompanionOptions, startCompanion } from '../../server/main.ts';
+import { createLogger } from '../../server/observability/logger.ts';
+import { loadSandboxIdentity } from '../../server/sandbox/google/identity.ts';
+import { SANDBOX_HUBSPOT_CLIENT } from '../../server/sandbox/hubspot/client.ts';
+import { createSandboxHubSpot, type SandboxHubSpot } from '../../server/sandbox/hubspot/index.ts';
+
+/** A companion in sandbox mode on a free port, with its own data folder. */
+export async function sandboxCompanion(
+  options: CompanionOptions = {},
+): Promise<{ companion: Companion; dataDir: string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'rowbridge-e2e-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ROWBRIDGE_DATA_DIR: dataDir });
+  return { companion: await startCompanion(config, createLogger({ level: 'silent' }), options), dataDir };
+}
+
+/** Add-on request headers for one bound spreadsheet. */
+export interface AddonSession {
+  readonly headers: Record<string, string>;
+  readonly connectionId: string;
+  /** Calls the v1 API as the add-on does; resolves to status and parsed JSON. */
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+}
+
+/**
+ * What a user does first in sandbox mode: bind a spreadsheet and connect the sandbox HubSpot through its
+ * real OAuth redirects (companion → consent page → callback).
+ */
+export async function connectedSheet(
+  companion: Companion,
+  dataDir: string,
+  spreadsheetId: string,
+): Promise<AddonSession> {
+  const identity = await loadSandboxIdentity(dataDir);
+  const token = await identity.mint({ email: 'ann@acme.com', hd: 'acme.com' });
+  const bind = await fetch(`${companion.url}/api/v1/spreadsheets/bind`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ spreadsheetId }),
+  });
+  const { secret } = (await bind.json()) as { secret: string };
+  const headers = {
+    authorization: `Bearer ${token}`,
+    'x-rowbridge-spreadsheet-id': spreadsheetId,
+    'x-rowbridge-sheet-secret': secret,
+  };
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${companion.url}${path}`, {
+      method,
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const { body: start } = await api('POST', '/api/v1/connections/connect/hubspot');
+  let next: string | null = start.url;
+  while (next) {
+    const response = await fetch(next, { redirect: 'manual' });
+    next = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
+  }
+  const { body: listed } = await api('GET', '/api/v1/connections');
+  const connectionId = listed.connections[0]?.id;
+  if (!connectionId) throw new Error('connecting the sandbox HubSpot failed');
+  return { headers, connectionId, api };
+}
+
+/** Polls a job until it ends; fails the test after `timeoutMs`. */
+export async function finishedJob(session: AddonSession, jobId: string, timeoutMs = 20_000): Promise<any> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await session.api('GET', `/api/v1/jobs/${jobId}`);
+    if (body.status === 'succeeded' || body.status === 'failed') return body;
+    if (Date.now() > until) throw new Error(`job ${jobId} still ${body.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * The sandbox HubSpot as a HubSpot user sees it, over the companion's state file. Its edits send their
+ * webhooks to the companion, signed like the companion's own sandbox would.
+ */
+export function hubspotUser(companion: Companion, dataDir: string): SandboxHubSpot {
+  const portal = createSandboxHubSpot({
+    ...SANDBOX_HUBSPOT_CLIENT,
+    stateFile: join(dataDir, 'sandbox', 'hubspot.json'),
+    webhook: { retryDelayMs: 50 },
+  });
+  portal.setWebhookTarget(`${companion.url}/webhooks/hubspot`);
+  return portal;
+}
