@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'appsscript/**/*.test.ts', 'test/**/*.test.ts'],
     // Property tests and CLI subprocesses can take a few seconds on a 2-core CI machine.
     testTimeout: 30_000,
+    // Hooks start companions and databases (PGlite takes 2.5-5 s to create); a loaded CI machine needs room.
+    hookTimeout: 60_000,
   },
 });

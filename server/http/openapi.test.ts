@@ -126,6 +126,8 @@ describe('request bodies reject unknown fields', () => {
     expect(bodies.map(([name]) => name).sort()).toEqual([
       'bindSpreadsheet',
       'createTable',
+      'exportRows',
+      'logOutreachEvents',
       'resolveConflicts',
       'updateTable',
     ]);

@@ -21,7 +21,10 @@ export const jobSchema = z.strictObject({
     total: z.number().int().min(0).nullable(),
   }),
   error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string() }).optional(),
-  /** What a finished job produced; its shape depends on `kind` (`exportResultSchema` for `export`). */
-  result: z.json().optional(),
+  /**
+   * What a finished job produced; its shape depends on `kind` (`exportResultSchema` for `export`). Typed
+   * loosely here: a recursive JSON type would give the OpenAPI document a `$defs` entry outside components.
+   */
+  result: z.unknown().optional(),
 });
 export type Job = z.output<typeof jobSchema>;
