@@ -17,12 +17,15 @@ export async function sandboxCompanion(
   return { companion: await startCompanion(config, createLogger({ level: 'silent' }), options), dataDir };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read response fields freely; the contract check ran on the server.
+type Json = any;
+
 /** Add-on request headers for one bound spreadsheet. */
 export interface AddonSession {
   readonly headers: Record<string, string>;
   readonly connectionId: string;
   /** Calls the v1 API as the add-on does; resolves to status and parsed JSON. */
-  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
 }
 
 /**
@@ -69,7 +72,7 @@ export async function connectedSheet(
 }
 
 /** Polls a job until it ends; fails the test after `timeoutMs`. */
-export async function finishedJob(session: AddonSession, jobId: string, timeoutMs = 20_000): Promise<any> {
+export async function finishedJob(session: AddonSession, jobId: string, timeoutMs = 20_000): Promise<Json> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const { body } = await session.api('GET', `/api/v1/jobs/${jobId}`);
