@@ -8,7 +8,7 @@ import { redact, redactError } from './security/redact.ts';
 export type ErrorBody = ApiError;
 
 /** The statuses error responses use; the OpenAPI document lists the same ones. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502;
 
 const INTERNAL_MESSAGE = 'Something went wrong on the server; it has been logged.';
 
@@ -36,6 +36,9 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, ErrorStatus>> = {
   crm_rejected: 400,
   // The connection needs reconnecting: a state the user resolves, not a failed Rowbridge sign-in (401).
   auth_expired: 409,
+  duplicate_ambiguous: 409,
+  // The CRM kept failing after retries: the upstream's fault, not ours (502 Bad Gateway).
+  crm_unavailable: 502,
 };
 
 // For HTTPExceptions thrown by Hono middleware, which carry a status but no code.

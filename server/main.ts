@@ -167,6 +167,8 @@ export async function startCompanion(
       keyring: keys.keyring,
       logger,
       metrics,
+      hubspotApiBase:
+        config.mode === 'sandbox' ? () => `${publicUrl}/sandbox/hubspot` : () => HUBSPOT_API_BASE,
       ...(hubspotApp ? { hubspot: hubspotApp } : {}),
     };
     const syncJobs = defineSyncJobs(jobs, runtime);

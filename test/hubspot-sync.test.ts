@@ -63,6 +63,25 @@ afterAll(async () => {
 });
 
 describe('HubSpot sync through the companion API', () => {
+  it('connects with a private app token, after checking it with HubSpot', async () => {
+    const token = portal.state.createPrivateAppToken();
+    const connected = await session.api('POST', '/api/v1/connections/token', { crm: 'hubspot', token });
+    expect(connected.status).toBe(200);
+    expect(connected.body).toMatchObject({
+      crm: 'hubspot',
+      accountId: String(portal.portalId),
+      status: 'active',
+    });
+    expect(JSON.stringify(connected.body)).not.toContain(token);
+    const refused = await session.api('POST', '/api/v1/connections/token', {
+      crm: 'hubspot',
+      token: 'pat-na1-not-a-real-token',
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('auth_expired');
+    await session.api('DELETE', `/api/v1/connections/${connected.body.id}`);
+  });
+
   it('creates the custom properties once', async () => {
     const first = await session.api('POST', `/api/v1/tables/${tableId}/setup-fields`);
     expect(first.status).toBe(200);

@@ -54,6 +54,7 @@ const HOW_TO_CALL: { readonly [K in AddonRouteName]: HowToCall } = {
   getConnection: { params: (ids) => ({ connectionId: ids.connectionId }) },
   deleteConnection: { params: (ids) => ({ connectionId: ids.connectionId }) },
   connectCrm: { params: () => ({ crm: 'hubspot' }) },
+  connectWithToken: { body: () => ({ crm: 'hubspot', token: 'pat-na1-probe-token' }) },
   listTables: {},
   createTable: {
     body: (ids) => ({

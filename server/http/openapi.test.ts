@@ -125,6 +125,7 @@ describe('request bodies reject unknown fields', () => {
   it('covers every route that takes a body', () => {
     expect(bodies.map(([name]) => name).sort()).toEqual([
       'bindSpreadsheet',
+      'connectWithToken',
       'createTable',
       'exportRows',
       'logOutreachEvents',

@@ -50,6 +50,7 @@ const STATUS_TEXT: Record<ErrorStatus, string> = {
   415: 'The body is not sent as application/json',
   429: 'Too many requests; retry after the time in Retry-After',
   500: 'A server fault; it has been logged',
+  502: 'The CRM kept failing after retries with backoff; try again later',
 };
 
 /**

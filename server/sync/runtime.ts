@@ -26,19 +26,33 @@ export interface SyncRuntime {
   readonly keyring: Keyring;
   readonly logger: Logger;
   readonly metrics?: Metrics;
+  /** HubSpot's API base for token connections: the sandbox's, or `https://api.hubapi.com`. */
+  readonly hubspotApiBase: () => string;
+  /** The OAuth app, which OAuth connections need to refresh their tokens. */
   readonly hubspot?: HubSpotApp;
   /** Spreadsheet access; without it the engine cannot read or write sheets and says so. */
   readonly sheets?: SheetPort;
 }
 
-/** A connection's connector: tokens from its sealed credentials, refreshed and re-stored as needed. */
+/**
+ * A connection's connector: tokens from its sealed credentials, refreshed and re-stored as needed. A
+ * private-app token connection works without the OAuth app; an OAuth one needs it to refresh.
+ */
 export function connectorFor(runtime: SyncRuntime, connection: Connection): CrmConnector {
   const ref = { tenantId: connection.tenantId, connectionId: connection.id };
-  if (connection.crm === 'hubspot' && runtime.hubspot) {
+  if (connection.crm === 'hubspot') {
     const app = runtime.hubspot;
-    const exchange = hubspotTokenExchange({ ...app, basePath: app.apiBase() });
+    const basePath = runtime.hubspotApiBase();
+    const exchange = app
+      ? hubspotTokenExchange({ ...app, basePath })
+      : async () => {
+          throw new RowbridgeError(
+            'crm_not_configured',
+            `The HubSpot app is not set up on this companion, so connection "${connection.label}" cannot renew its token. Set HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET, or connect with a private app token.`,
+          );
+        };
     return hubspotConnector({
-      basePath: app.apiBase(),
+      basePath,
       tokens: storedTokenSource(runtime.db, runtime.keyring, ref, exchange),
       ...(runtime.metrics ? { metrics: runtime.metrics } : {}),
     });

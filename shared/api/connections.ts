@@ -44,3 +44,12 @@ export const connectParamsSchema = z.strictObject({ crm: z.enum(CRM_IDS) });
  */
 export const connectStartSchema = z.strictObject({ url: z.url(), expiresAt: timestampSchema });
 export type ConnectStart = z.output<typeof connectStartSchema>;
+
+/**
+ * `POST /api/v1/connections/token`: connect with a long-lived token instead of OAuth (a HubSpot private
+ * app's access token). The companion checks it with the CRM before storing it, sealed.
+ */
+export const connectTokenBodySchema = z.strictObject({
+  crm: z.enum(['hubspot']),
+  token: z.string().trim().min(10).max(500),
+});

@@ -13,6 +13,7 @@ import {
   connectionSchema,
   connectParamsSchema,
   connectStartSchema,
+  connectTokenBodySchema,
 } from './connections.ts';
 import { defineRoute } from './define.ts';
 import { jobParamsSchema, jobSchema } from './jobs.ts';
@@ -88,6 +89,16 @@ export const ROUTES = {
     params: connectParamsSchema,
     response: connectStartSchema,
     errors: ['crm_not_configured'],
+  }),
+  connectWithToken: defineRoute({
+    method: 'POST',
+    path: '/api/v1/connections/token',
+    summary: 'Connect a CRM account with a private app token instead of OAuth; checked with the CRM first',
+    tags: ['connections'],
+    auth: 'addon',
+    body: connectTokenBodySchema,
+    response: connectionSchema,
+    errors: ['auth_expired', 'crm_unavailable'],
   }),
   deleteConnection: defineRoute({
     method: 'DELETE',

@@ -8,6 +8,7 @@ import type { Database } from '../../store/database.ts';
 import { auditHandlers } from './audit.ts';
 import { conflictHandlers } from './conflicts.ts';
 import { connectHandlers } from './connect.ts';
+import { tokenConnectHandlers } from './connect-token.ts';
 import { connectionHandlers } from './connections.ts';
 import type { AddonRouteName, ApiHandlers } from './handlers.ts';
 import { jobHandlers } from './jobs.ts';
@@ -43,6 +44,7 @@ export function apiRoutes(deps: ApiDeps): Hono<AuthEnv> {
     ...auditHandlers(deps.db),
     ...jobHandlers(deps.db),
     ...syncHandlers(deps.db, deps.sync),
+    ...tokenConnectHandlers(deps.sync?.runtime),
   };
   const mount = <K extends AddonRouteName>(name: K) =>
     route(app, ROUTES[name], handlers[name], {

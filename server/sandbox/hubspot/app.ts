@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
+import { accountRoutes } from './account.ts';
 import { associationRoutes } from './associations.ts';
 import { batchRoutes } from './batch.ts';
 import type { Core, Env } from './core.ts';
@@ -31,7 +32,8 @@ export function tokenHint(token: string): string {
 
 /**
  * The sandbox's Hono app. Order: request log, fault injection, then for `/crm/*` authentication and rate
- * limits, then the API routes; errors are answered with HubSpot's envelope.
+ * limits (`/account-info/*` authentication), then the API routes; errors are answered with HubSpot's
+ * envelope.
  */
 export function createApp(input: {
   readonly core: Core;
@@ -56,10 +58,12 @@ export function createApp(input: {
   });
   app.use('*', input.faults);
   app.use('/crm/*', authenticate(core));
+  app.use('/account-info/*', authenticate(core));
   if (input.rateLimit) app.use('/crm/*', rateLimit(core, input.rateLimit));
 
   for (const routes of [
     oauthRoutes(core),
+    accountRoutes(core),
     pipelineRoutes(core),
     propertyRoutes(core),
     associationRoutes(core),
