@@ -36,6 +36,14 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, ErrorStatus>> = {
   crm_rejected: 400,
   // The connection needs reconnecting: a state the user resolves, not a failed Rowbridge sign-in (401).
   auth_expired: 409,
+  // The same for Google: share the sheet again or reconnect; a tab or header a user removed is put back.
+  sheets_access_denied: 409,
+  sheets_rejected: 400,
+  sheet_not_found: 404,
+  sheet_header_missing: 409,
+  sheet_row_id_duplicate: 409,
+  sheet_row_id_missing: 409,
+  sheet_row_not_found: 404,
 };
 
 // For HTTPExceptions thrown by Hono middleware, which carry a status but no code.
