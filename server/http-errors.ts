@@ -39,6 +39,15 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, ErrorStatus>> = {
   duplicate_ambiguous: 409,
   // The CRM kept failing after retries: the upstream's fault, not ours (502 Bad Gateway).
   crm_unavailable: 502,
+  sheets_unavailable: 502,
+  // The same for Google: share the sheet again or reconnect; a tab or header a user removed is put back.
+  sheets_access_denied: 409,
+  sheets_rejected: 400,
+  sheet_not_found: 404,
+  sheet_header_missing: 409,
+  sheet_row_id_duplicate: 409,
+  sheet_row_id_missing: 409,
+  sheet_row_not_found: 404,
 };
 
 // For HTTPExceptions thrown by Hono middleware, which carry a status but no code.

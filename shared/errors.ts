@@ -16,6 +16,22 @@ export const ERROR_CODES = [
   'auth_expired',
   /** A CRM refused a request or a record (validation, permissions, limits): its message says why. */
   'crm_rejected',
+  /** Google Sheets kept failing (5xx, timeouts) after retries with backoff: try again later. */
+  'sheets_unavailable',
+  /** Google refused the credentials, or the spreadsheet is not shared with them: reconnect or share the sheet. */
+  'sheets_access_denied',
+  /** Google Sheets refused a request (a range it cannot read, a value it will not take): its message says why. */
+  'sheets_rejected',
+  /** The spreadsheet or the tab is not there (deleted, renamed): restore it or pick the sheet again. */
+  'sheet_not_found',
+  /** The header row lacks a column a write needs (the Rowbridge ID column or a mapped header): the message names it. */
+  'sheet_header_missing',
+  /** Two or more rows carry the same Rowbridge ID: none of them is written until a user removes the copy. */
+  'sheet_row_id_duplicate',
+  /** A row with data has no Rowbridge ID, so it is linked to no record yet. */
+  'sheet_row_id_missing',
+  /** No row carries this Rowbridge ID any more (a user deleted the row or edited its ID). */
+  'sheet_row_not_found',
   'not_found',
   'unauthenticated',
   'forbidden',
