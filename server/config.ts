@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { problemsFromZod, RowbridgeError } from '../shared/errors.ts';
 import type { Mode } from './app.ts';
+import { registerSecret } from './security/redact.ts';
+import type { SheetsCredentials } from './sheets/client.ts';
 import { packageVersion } from './version.ts';
 
 /** Everything the companion needs to start, read once from the environment. */
@@ -26,6 +29,8 @@ export interface ServerConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Whether `publicUrl` was configured; if not, the companion uses the address it actually listens on. */
   readonly publicUrlConfigured: boolean;
+  /** How the companion signs in to Google Sheets; absent in production without a service account. */
+  readonly sheets?: SheetsCredentials;
   /** CRM apps registered for OAuth (production); the sandbox CRMs need none. */
   readonly crms: {
     readonly hubspot?: { readonly clientId: string; readonly clientSecret: string; readonly appId?: string };
@@ -75,6 +80,7 @@ const EnvSchema = z.object({
   ROWBRIDGE_PUBLIC_URL: httpUrl.optional(),
   GOOGLE_ADDON_CLIENT_ID: z.string().min(1).optional(),
   GOOGLE_JWKS_URL: httpUrl.optional(),
+  GOOGLE_SERVICE_ACCOUNT_KEY: z.string().min(1).optional(),
   HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
   HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
   HUBSPOT_APP_ID: z
@@ -128,6 +134,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       path: [raw.HUBSPOT_CLIENT_ID ? 'HUBSPOT_CLIENT_SECRET' : 'HUBSPOT_CLIENT_ID'],
     });
   }
+  const sheets = raw.GOOGLE_SERVICE_ACCOUNT_KEY ? serviceAccount(raw.GOOGLE_SERVICE_ACCOUNT_KEY) : undefined;
+  if (sheets && 'problem' in sheets) missing.push(sheets.problem);
   if (!result.success || missing.length) {
     const problems = [...(result.success ? [] : problemsFromZod(result.error, 'config_invalid')), ...missing];
     const list = problems.map((problem) => problem.message).join('; ');
@@ -152,6 +160,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       ...(parsed.GOOGLE_JWKS_URL ? { jwksUrl: parsed.GOOGLE_JWKS_URL } : {}),
     },
     logLevel: parsed.LOG_LEVEL,
+    ...(sheets && !('problem' in sheets) ? { sheets } : {}),
     publicUrlConfigured: Boolean(parsed.ROWBRIDGE_PUBLIC_URL),
     crms: {
       ...(parsed.HUBSPOT_CLIENT_ID && parsed.HUBSPOT_CLIENT_SECRET
@@ -165,4 +174,37 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         : {}),
     },
   };
+}
+
+const serviceAccountKeySchema = z.object({ client_email: z.email(), private_key: z.string().min(1) });
+
+/**
+ * `GOOGLE_SERVICE_ACCOUNT_KEY`: the service account's JSON key itself, or the path of its key file. The
+ * key's private part is registered as a secret, so no log line can carry it.
+ */
+function serviceAccount(
+  value: string,
+): SheetsCredentials | { problem: { code: 'config_invalid'; message: string; path: string[] } } {
+  const problem = (message: string) => ({
+    problem: {
+      code: 'config_invalid' as const,
+      message: `GOOGLE_SERVICE_ACCOUNT_KEY: ${message}`,
+      path: ['GOOGLE_SERVICE_ACCOUNT_KEY'],
+    },
+  });
+  if (value.trimStart().startsWith('{')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(value);
+    } catch {
+      return problem('is not valid JSON; paste the whole key file, or give its path');
+    }
+    const key = serviceAccountKeySchema.safeParse(json);
+    if (!key.success)
+      return problem('needs client_email and private_key (a service account key from Google Cloud)');
+    registerSecret(key.data.private_key);
+    return { kind: 'service-account', key: key.data };
+  }
+  if (!existsSync(value)) return problem(`no key file at ${value}`);
+  return { kind: 'service-account', keyFile: resolve(value) };
 }

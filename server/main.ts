@@ -18,6 +18,7 @@ import { registerSecret } from './security/redact.ts';
 import { type Database, openDatabase } from './store/database.ts';
 import { defineSyncJobs, wakeCrmEvents } from './sync/jobs.ts';
 import type { HubSpotApp, SyncRuntime } from './sync/runtime.ts';
+import { sheetsFor } from './sync/sheets-runtime.ts';
 import { hubspotWebhookRoutes } from './webhooks/hubspot.ts';
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before the process exits anyway. */
@@ -162,6 +163,7 @@ export async function startCompanion(
     const identity = await identityFor(config);
     let publicUrl = config.publicUrl;
     const { crms, sandboxes, hubspotApp, aimWebhooks } = crmsFor(config, () => publicUrl);
+    const sheets = sheetsFor(config, () => publicUrl);
     const runtime: SyncRuntime = {
       db,
       keyring: keys.keyring,
@@ -170,6 +172,7 @@ export async function startCompanion(
       hubspotApiBase:
         config.mode === 'sandbox' ? () => `${publicUrl}/sandbox/hubspot` : () => HUBSPOT_API_BASE,
       ...(hubspotApp ? { hubspot: hubspotApp } : {}),
+      ...(sheets.port ? { sheets: sheets.port } : {}),
     };
     const syncJobs = defineSyncJobs(jobs, runtime);
     options.defineJobs?.(jobs, db);
@@ -210,6 +213,10 @@ export async function startCompanion(
         wake: (connections) => wakeCrmEvents(syncJobs, connections),
       }),
     );
+    if (sheets.sandbox) {
+      const sandboxSheets = sheets.sandbox;
+      app.all('/v4/*', (c) => sandboxSheets.app.fetch(c.req.raw));
+    }
     // Mounted by path prefix: each sandbox is its own app and sees the path without the prefix.
     for (const [crm, sandbox] of Object.entries(sandboxes)) {
       const prefix = `/sandbox/${crm}`;
@@ -231,6 +238,9 @@ export async function startCompanion(
         closing ??= (async () => {
           // Requests and jobs drain side by side; a request still running may enqueue work meanwhile.
           await Promise.all([server.close(), jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS })]);
+          await sheets
+            .flush()
+            .catch((error: unknown) => logger.error({ err: error }, 'Sheet writes lost at shutdown'));
           await Promise.all(Object.values(sandboxes).map((sandbox) => sandbox.close()));
           await db.close();
         })();

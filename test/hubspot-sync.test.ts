@@ -1,35 +1,48 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Companion } from '../server/main.ts';
 import { SANDBOX_HUBSPOT_CLIENT } from '../server/sandbox/hubspot/client.ts';
-import type { SandboxHubSpot } from '../server/sandbox/hubspot/index.ts';
-import { signV3 } from '../server/sandbox/hubspot/index.ts';
+import { type SandboxHubSpot, signV3 } from '../server/sandbox/hubspot/index.ts';
+import type { SandboxSheets } from '../server/sandbox/sheets/index.ts';
 import { defaultMapping, detectColumns } from '../shared/mapping/index.ts';
 import {
   type AddonSession,
   connectedSheet,
   finishedJob,
   hubspotUser,
+  rowsOfTab,
   sandboxCompanion,
+  sheetsUser,
 } from './support/companion.ts';
 
 /**
- * HubSpot through the companion's API, as the add-on drives it in sandbox mode: setup-fields, export with
- * dedup, a second export merging a sheet edit, a HubSpot edit arriving by signed webhook, outreach events.
+ * HubSpot end to end in sandbox mode, as the add-on and a sales rep live it: a real sheet (the sandbox
+ * Google Sheets, reached by the companion through googleapis) is exported through the API, a rep edits
+ * and deletes contacts in HubSpot, the signed webhooks reach the companion, and the rows change.
  */
-const HEADERS = ['Email', 'First Name', 'Last Name', 'Company', 'Phone', 'City'];
+const HEADERS = [
+  'Email',
+  'First Name',
+  'Last Name',
+  'Company',
+  'Phone',
+  'City',
+  'Rowbridge ID',
+  'Rowbridge Status',
+];
+const TAB = 'Prospects';
 
 let companion: Companion;
 let dataDir = '';
 let session: AddonSession;
 let portal: SandboxHubSpot;
+let sheets: SandboxSheets;
+let spreadsheetId = '';
 let tableId = '';
 
-const row = (rowId: string, cells: string[]) => ({
-  rowId,
-  cells: Object.fromEntries(HEADERS.map((header, i) => [header, cells[i] ?? ''])),
-});
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -39,14 +52,47 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_00
   }
 }
 
+const rowOf = (rowId: string) => rowsOfTab(sheets, spreadsheetId, TAB).find((row) => row.rowId === rowId);
+const contactOf = (rowId: string) =>
+  portal.state.list('contacts').find((contact) => contact.properties.rowbridge_id === rowId);
+
+async function exportSheet(): Promise<{
+  status: string;
+  result: { rows: { rowId: string; status: string }[] };
+}> {
+  const rows = rowsOfTab(sheets, spreadsheetId, TAB).map(({ rowId, rowNumber, cells }) => ({
+    rowId,
+    rowNumber,
+    cells,
+  }));
+  const started = await session.api('POST', `/api/v1/tables/${tableId}/export`, { rows });
+  expect(started.status).toBe(200);
+  return finishedJob(session, started.body.job.id);
+}
+
 beforeAll(async () => {
   ({ companion, dataDir } = await sandboxCompanion());
-  session = await connectedSheet(companion, dataDir, 'sheet-sync');
+  sheets = sheetsUser(dataDir);
+  spreadsheetId = sheets.state.createSpreadsheet({
+    title: 'Outreach',
+    tabs: [
+      {
+        title: TAB,
+        rows: [
+          HEADERS,
+          ['ann@acme.example', 'Ann', 'Lee', 'Acme', '(415) 555-0101', 'Leeds', 'row-1', ''],
+          ['CAROL@initech.example', 'Carol', 'New', 'Initech', '', 'Austin', 'row-2', ''],
+          ['bad-email', 'Bad', 'Row', '', '', '', 'row-3', ''],
+        ],
+      },
+    ],
+  });
+  session = await connectedSheet(companion, dataDir, spreadsheetId);
   portal = hubspotUser(companion, dataDir);
   const mapping = defaultMapping('hubspot', 'contacts', detectColumns(HEADERS));
   const created = await session.api('POST', '/api/v1/tables', {
     sheetTabId: 0,
-    sheetTabName: 'Prospects',
+    sheetTabName: TAB,
     connectionId: session.connectionId,
     crmObject: 'contacts',
     mapping,
@@ -62,7 +108,7 @@ afterAll(async () => {
   await companion?.close();
 });
 
-describe('HubSpot sync through the companion API', () => {
+describe('HubSpot end to end through the companion', () => {
   it('connects with a private app token, after checking it with HubSpot', async () => {
     const token = portal.state.createPrivateAppToken();
     const connected = await session.api('POST', '/api/v1/connections/token', { crm: 'hubspot', token });
@@ -90,63 +136,70 @@ describe('HubSpot sync through the companion API', () => {
     expect(again.body.objects.contacts.created).toEqual([]);
   });
 
-  it('exports rows as a job, dedups against HubSpot, and links every row', async () => {
+  it('exports the sheet as a job, dedups against HubSpot, and links every row it wrote', async () => {
     const [existing] = portal.state.seed('contacts', [
       { email: 'carol@initech.example', firstname: 'Carol', lastname: 'Old' },
     ]);
-    const started = await session.api('POST', `/api/v1/tables/${tableId}/export`, {
-      rows: [
-        row('row-1', ['ann@acme.example', 'Ann', 'Lee', 'Acme', '(415) 555-0101', 'Leeds']),
-        row('row-2', ['CAROL@initech.example', 'Carol', 'New', 'Initech', '', 'Austin']),
-        row('row-3', ['bad-email', 'Bad', 'Row', '', '', '']),
-      ],
-    });
-    expect(started.status).toBe(200);
-    const job = await finishedJob(session, started.body.job.id);
+    const job = await exportSheet();
     expect(job.status).toBe('succeeded');
-    expect(job.result.rows.map((r: { status: string }) => r.status)).toEqual([
-      'created',
-      'updated',
-      'failed',
-    ]);
+    expect(job.result.rows.map((r) => r.status)).toEqual(['created', 'updated', 'failed']);
     expect(job.result.rows[1]).toMatchObject({ crmId: existing, match: 'email' });
-    expect(job.result.rows[2].error.code).toBe('crm_rejected');
+    expect(job.result.rows[2]).toMatchObject({ error: { code: 'crm_rejected' } });
     expect(portal.state.get('contacts', existing ?? '')?.properties).toMatchObject({
       rowbridge_id: 'row-2',
       lastname: 'New',
     });
-    const table = await companion.db.repos.tables.get((await tenantId()) ?? '', tableId);
-    const links = await companion.db.repos.links.getByRowIds(table?.tenantId ?? '', tableId, [
-      'row-1',
-      'row-2',
-      'row-3',
-    ]);
-    expect(links.map((l) => [l.rowId, l.state]).sort()).toEqual([
-      ['row-1', 'linked'],
-      ['row-2', 'linked'],
-    ]);
     const audit = await session.api('GET', `/api/v1/tables/${tableId}/audit?rowId=row-2`);
     expect(audit.body.entries.some((e: { action: string }) => e.action === 'export.updated')).toBe(true);
   });
 
-  it('merges a later export of linked rows: the sheet edit reaches HubSpot, HubSpot’s own edit comes back', async () => {
-    const ann = portal.state.list('contacts').find((c) => c.properties.rowbridge_id === 'row-1');
-    portal.state.editAsUser('contacts', ann?.id ?? '', { jobtitle: 'CTO', phone: '+14155550199' });
-    const started = await session.api('POST', `/api/v1/tables/${tableId}/export`, {
-      rows: [row('row-1', ['ann@acme.example', 'Ann', 'Lee', 'Acme', '(415) 555-0101', 'York'])],
-    });
-    const job = await finishedJob(session, started.body.job.id);
-    const [result] = job.result.rows;
-    expect(result).toMatchObject({ rowId: 'row-1', status: 'updated', cells: { Phone: '+14155550199' } });
-    expect(portal.state.get('contacts', ann?.id ?? '')?.properties).toMatchObject({
-      city: 'York',
-      phone: '+14155550199',
-    });
+  it('sends a HubSpot edit to its row through the signed webhook, and a sheet edit to HubSpot on export', async () => {
+    const ann = contactOf('row-1');
+    portal.state.editAsUser('contacts', ann?.id ?? '', { city: 'Dallas' });
+    await portal.flushWebhooks();
+    await waitFor(() => (rowOf('row-1')?.cells.City === 'Dallas' ? true : undefined));
+
+    sheets.state.editAsUser(spreadsheetId, `'${TAB}'!B2`, [['Annie']]);
+    const job = await exportSheet();
+    expect(job.result.rows.find((r) => r.rowId === 'row-1')?.status).toBe('updated');
+    expect(contactOf('row-1')?.properties).toMatchObject({ firstname: 'Annie', city: 'Dallas' });
+    const audit = await session.api('GET', `/api/v1/tables/${tableId}/audit?rowId=row-1`);
+    const actions = audit.body.entries.map(
+      (e: { action: string; field: string }) => `${e.action} ${e.field}`,
+    );
+    expect(actions).toEqual(expect.arrayContaining(['merge.write_sheet city', 'merge.write_crm first_name']));
   });
 
-  it('takes a signed HubSpot webhook, refuses a forged one, and applies the change through the merge', async () => {
-    const before = (await session.api('GET', `/api/v1/tables/${tableId}/audit?rowId=row-2`)).body.entries
-      .length;
+  it('records a conflict when both sides changed a field, touching neither (policy manual)', async () => {
+    sheets.state.editAsUser(spreadsheetId, `'${TAB}'!F2`, [['Oslo']]);
+    portal.state.editAsUser('contacts', contactOf('row-1')?.id ?? '', { city: 'Paris' });
+    await portal.flushWebhooks();
+    const conflicts = await waitFor(async () => {
+      const { body } = await session.api('GET', `/api/v1/tables/${tableId}/conflicts`);
+      return body.conflicts.length > 0 ? body.conflicts : undefined;
+    });
+    expect(conflicts[0]).toMatchObject({
+      rowId: 'row-1',
+      field: 'city',
+      sheet: { value: 'Oslo' },
+      crm: { value: 'Paris' },
+    });
+    expect(rowOf('row-1')?.cells.City).toBe('Oslo');
+    expect(contactOf('row-1')?.properties.city).toBe('Paris');
+  });
+
+  it('marks the row archived when its contact is deleted in HubSpot, keeping the row', async () => {
+    portal.state.deleteAsUser('contacts', contactOf('row-2')?.id ?? '');
+    await portal.flushWebhooks();
+    const status = await waitFor(() => {
+      const cell = rowOf('row-2')?.cells['Rowbridge Status'];
+      return typeof cell === 'string' && cell.startsWith('Archived') ? cell : undefined;
+    });
+    expect(status).toMatch(/deleted in HubSpot/);
+    expect(rowOf('row-2')?.cells.Email).toBe('CAROL@initech.example');
+  });
+
+  it('refuses a forged webhook and ignores a redelivered one', async () => {
     const forged = await fetch(`${companion.url}/webhooks/hubspot`, {
       method: 'POST',
       headers: {
@@ -157,17 +210,6 @@ describe('HubSpot sync through the companion API', () => {
       body: '[]',
     });
     expect(forged.status).toBe(401);
-
-    const carol = portal.state.list('contacts').find((c) => c.properties.rowbridge_id === 'row-2');
-    portal.state.editAsUser('contacts', carol?.id ?? '', { city: 'Dallas' });
-    await portal.flushWebhooks();
-    const entries = await waitFor(async () => {
-      const { body } = await session.api('GET', `/api/v1/tables/${tableId}/audit?rowId=row-2`);
-      return body.entries.length > before ? body.entries : undefined;
-    });
-    expect(entries[0]).toMatchObject({ field: 'city', newValue: 'Dallas', source: 'crm', target: 'sheet' });
-
-    // A redelivery of the same events changes nothing.
     const [attempt] = portal.state.webhookAttempts().slice(-1);
     if (!attempt) throw new Error('no webhook was sent');
     const timestamp = Date.now();
@@ -187,6 +229,7 @@ describe('HubSpot sync through the companion API', () => {
       },
       body: attempt.body,
     });
+    expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ stored: 0 });
   });
 
@@ -215,15 +258,12 @@ describe('HubSpot sync through the companion API', () => {
     expect(sent).toMatchObject({ status: 'logged', activityId: expect.any(String) });
     expect(reply).toMatchObject({ status: 'logged', dealId: expect.any(String) });
     expect(orphan).toMatchObject({ status: 'failed', error: { code: 'not_found' } });
-    const ann = portal.state.list('contacts').find((c) => c.properties.rowbridge_id === 'row-1');
-    const deal = portal.state.get('deals', reply.dealId);
-    expect(deal?.properties).toMatchObject({ pipeline: 'default', dealstage: 'appointmentscheduled' });
-    const emails = portal.state.list('emails').filter((e) => e.properties.hs_email_text === 'Hi Ann');
-    expect(emails).toHaveLength(1);
-    expect(ann).toBeDefined();
+    expect(portal.state.get('deals', reply.dealId)?.properties).toMatchObject({
+      pipeline: 'default',
+      dealstage: 'appointmentscheduled',
+    });
+    expect(portal.state.list('emails').filter((e) => e.properties.hs_email_text === 'Hi Ann')).toHaveLength(
+      1,
+    );
   });
 });
-
-async function tenantId() {
-  return (await companion.db.repos.tenants.getTenantByKey('acme.com'))?.id;
-}

@@ -7,6 +7,7 @@ import { createLogger } from '../../server/observability/logger.ts';
 import { loadSandboxIdentity } from '../../server/sandbox/google/identity.ts';
 import { SANDBOX_HUBSPOT_CLIENT } from '../../server/sandbox/hubspot/client.ts';
 import { createSandboxHubSpot, type SandboxHubSpot } from '../../server/sandbox/hubspot/index.ts';
+import { createSandboxSheets, type SandboxSheets } from '../../server/sandbox/sheets/index.ts';
 
 /** A companion in sandbox mode on a free port, with its own data folder. */
 export async function sandboxCompanion(
@@ -94,4 +95,27 @@ export function hubspotUser(companion: Companion, dataDir: string): SandboxHubSp
   });
   portal.setWebhookTarget(`${companion.url}/webhooks/hubspot`);
   return portal;
+}
+
+/** The sandbox Google Sheets as a user in the browser sees it, over the companion's state file. */
+export function sheetsUser(dataDir: string): SandboxSheets {
+  return createSandboxSheets({ stateFile: join(dataDir, 'sandbox', 'sheets.json') });
+}
+
+/**
+ * A tab's rows as the add-on reads them (`getValues`): cells by header, with the Rowbridge ID and the
+ * sheet row number (the header is row 1).
+ */
+export function rowsOfTab(
+  sheets: SandboxSheets,
+  spreadsheetId: string,
+  tab: string,
+): { rowId: string; rowNumber: number; cells: Record<string, string | number | boolean> }[] {
+  const [headers = [], ...rows] = sheets.state.grid(spreadsheetId, tab);
+  const idAt = headers.findIndex((h) => String(h).toLowerCase().startsWith('rowbridge id'));
+  return rows.map((row, i) => ({
+    rowId: String(row[idAt] ?? ''),
+    rowNumber: i + 2,
+    cells: Object.fromEntries(headers.map((h, j) => [String(h), row[j] ?? ''])),
+  }));
 }
