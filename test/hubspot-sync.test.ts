@@ -26,6 +26,7 @@ const HEADERS = [
   'Company',
   'Phone',
   'City',
+  'Last Contacted',
   'Rowbridge ID',
   'Rowbridge Status',
 ];
@@ -80,9 +81,9 @@ beforeAll(async () => {
         title: TAB,
         rows: [
           HEADERS,
-          ['ann@acme.example', 'Ann', 'Lee', 'Acme', '(415) 555-0101', 'Leeds', 'row-1', ''],
-          ['CAROL@initech.example', 'Carol', 'New', 'Initech', '', 'Austin', 'row-2', ''],
-          ['bad-email', 'Bad', 'Row', '', '', '', 'row-3', ''],
+          ['ann@acme.example', 'Ann', 'Lee', 'Acme', '(415) 555-0101', 'Leeds', '', 'row-1', ''],
+          ['CAROL@initech.example', 'Carol', 'New', 'Initech', '', 'Austin', '', 'row-2', ''],
+          ['bad-email', 'Bad', 'Row', '', '', '', '', 'row-3', ''],
         ],
       },
     ],
@@ -264,6 +265,13 @@ describe('HubSpot end to end through the companion', () => {
     });
     expect(portal.state.list('emails').filter((e) => e.properties.hs_email_text === 'Hi Ann')).toHaveLength(
       1,
+    );
+
+    // HubSpot moves "Last contacted" itself; that change comes back to the row like any other.
+    expect(contactOf('row-1')?.properties.notes_last_contacted).toBe('2025-03-02T09:00:00.000Z');
+    await portal.flushWebhooks();
+    await waitFor(() =>
+      rowOf('row-1')?.cells['Last Contacted'] === '2025-03-02T09:00:00.000Z' ? true : undefined,
     );
   });
 });

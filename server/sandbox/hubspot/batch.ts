@@ -7,6 +7,7 @@ import {
   planInlineAssociations,
 } from './associations.ts';
 import { type Core, type Env, readJson } from './core.ts';
+import { touchLastContacted } from './engagements.ts';
 import { type BatchError, HubSpotError, invalidInput, objectNotFound } from './errors.ts';
 import { isoInstant, OBJECT_INFO, type ObjectType, resolveObjectType, type StoredRecord } from './model.ts';
 import { propertiesSchema } from './objects.ts';
@@ -154,7 +155,10 @@ function runWrites<I extends Traced>(
     else if (p.kind === 'missing') missing.push(p.id);
     else if (p.kind === 'create') {
       const record = createRecord(ctx, type, p.values);
-      if (p.links) applyInlineAssociations(ctx.data, type, record.id, p.links);
+      if (p.links) {
+        applyInlineAssociations(ctx.data, type, record.id, p.links);
+        touchLastContacted(ctx, type, record, p.links);
+      }
       results.push({ record, isNew: true, trace });
     } else results.push({ record: updateRecord(ctx, type, p.record, p.values), isNew: false, trace });
   });

@@ -243,7 +243,7 @@ export function emptyData(now: number): SandboxData {
 
 /** Who makes a change: decides `propertiesWithHistory` sources and webhook `changeSource`. */
 export interface Actor {
-  readonly sourceType: 'INTEGRATION' | 'CRM_UI' | 'IMPORT';
+  readonly sourceType: 'INTEGRATION' | 'CRM_UI' | 'IMPORT' | 'CALCULATED';
   readonly sourceId?: string;
   readonly userId?: number;
   readonly changeSource: string;

@@ -8,6 +8,7 @@ import {
   v3Associations,
 } from './associations.ts';
 import { type Core, type Env, listParam, originOf, readJson } from './core.ts';
+import { touchLastContacted } from './engagements.ts';
 import { objectNotFound } from './errors.ts';
 import { type ObjectType, resolveObjectType, type SandboxData, type StoredRecord } from './model.ts';
 import {
@@ -100,6 +101,7 @@ export function objectRoutes(core: Core): Hono<Env> {
       const planned = planInlineAssociations(ctx.data, type, input.associations);
       const record = createRecord(ctx, type, values);
       applyInlineAssociations(ctx.data, type, record.id, planned);
+      touchLastContacted(ctx, type, record, planned);
       return recordJson(ctx.data, type, record, { all: true });
     });
     c.header('Location', `${originOf(c)}/crm/v3/objects/${type}/${json.id}`);

@@ -105,6 +105,22 @@ const BUILTIN: Readonly<Record<ObjectType, readonly PropertyDefinition[]>> = {
       ],
     }),
     define('contacts', 'notes_last_contacted', 'Last Contacted', 'datetime', 'date', READ_ONLY),
+    // The brief's lead-source property (assumed text) and HubSpot's computed original source.
+    define('contacts', 'hs_lead_source', 'Lead Source'),
+    define('contacts', 'hs_analytics_source', 'Original Source', 'enumeration', 'select', {
+      ...READ_ONLY,
+      options: [
+        'ORGANIC_SEARCH',
+        'PAID_SEARCH',
+        'EMAIL_MARKETING',
+        'SOCIAL_MEDIA',
+        'REFERRALS',
+        'OTHER_CAMPAIGNS',
+        'DIRECT_TRAFFIC',
+        'OFFLINE',
+        'PAID_SOCIAL',
+      ],
+    }),
   ],
   companies: [
     ...systemProperties('companies'),
