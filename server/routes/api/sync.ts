@@ -1,12 +1,13 @@
 import { RowbridgeError } from '../../../shared/errors.ts';
 import { callerOf } from '../../auth/middleware.ts';
 import type { Database } from '../../store/database.ts';
+import type { Job } from '../../store/repos/index.ts';
 import type { SyncJobs } from '../../sync/jobs.ts';
 import { connectorFor, type SyncRuntime } from '../../sync/runtime.ts';
 import { setupFields } from '../../sync/setup-fields.ts';
 import type { ApiHandlers } from './handlers.ts';
 import { toApiJob } from './jobs.ts';
-import { findConnection, findTable, scopeOf } from './scope.ts';
+import { findConnection, findTable, type Scope, scopeOf } from './scope.ts';
 
 /** The sync engine as routes reach it: its runtime (connectors) and its job kinds. */
 export interface SyncDeps {
@@ -32,29 +33,9 @@ export function syncHandlers(
   return {
     async exportRows(c, { params, body }) {
       const scope = scopeOf(callerOf(c));
-      const table = await findTable(db.repos, scope, params.tableId);
-      const connection = await findConnection(db.repos, scope, table.connectionId);
-      if (!sync) throw unavailable();
-      connectorFor(sync.runtime, connection); // refuses a CRM this companion cannot reach, before queueing
-      const job = await db.repos.jobs.create(scope.tenantId, {
-        kind: 'export',
-        tableId: table.id,
-        createdBy: scope.userId,
-        progress: { done: 0, total: body.rows.length },
-      });
-      const queueJobId = await sync.jobs.export.send(
-        {
-          tenantId: scope.tenantId,
-          tableId: table.id,
-          jobId: job.id,
-          rows: body.rows,
-          dryRun: body.dryRun,
-          actor: scope.email,
-        },
-        // Keyed by connection, like the webhook worker: one connection's sync work never races itself.
-        { key: connection.id },
+      const job = await startJob(db, sync, scope, params.tableId, 'export', body.rows.length, (ref) =>
+        sync?.jobs.export.send({ ...ref, rows: body.rows, dryRun: body.dryRun }, { key: ref.connectionId }),
       );
-      if (queueJobId) await db.repos.jobs.setQueueJobId(scope.tenantId, job.id, queueJobId);
       return { job: toApiJob(job) };
     },
 
@@ -85,28 +66,55 @@ export function syncHandlers(
 
     async logOutreachEvents(c, { params, body }) {
       const scope = scopeOf(callerOf(c));
-      const table = await findTable(db.repos, scope, params.tableId);
-      const connection = await findConnection(db.repos, scope, table.connectionId);
-      if (!sync) throw unavailable();
-      connectorFor(sync.runtime, connection);
-      const job = await db.repos.jobs.create(scope.tenantId, {
-        kind: 'outreach',
-        tableId: table.id,
-        createdBy: scope.userId,
-        progress: { done: 0, total: body.events.length },
-      });
-      const queueJobId = await sync.jobs.outreach.send(
-        {
-          tenantId: scope.tenantId,
-          tableId: table.id,
-          jobId: job.id,
-          events: body.events,
-          actor: scope.email,
-        },
-        { key: table.id },
+      const job = await startJob(db, sync, scope, params.tableId, 'outreach', body.events.length, (ref) =>
+        sync?.jobs.outreach.send({ ...ref, events: body.events }, { key: ref.connectionId }),
       );
-      if (queueJobId) await db.repos.jobs.setQueueJobId(scope.tenantId, job.id, queueJobId);
       return { job: toApiJob(job) };
     },
   };
+}
+
+/** What a queued sync job needs to find its table and name its user. */
+interface JobRef {
+  readonly tenantId: string;
+  readonly tableId: string;
+  readonly jobId: string;
+  readonly actor: string;
+  readonly connectionId: string;
+}
+
+/**
+ * Records a job users can watch and queues it. The table is looked up in the caller's scope first (another
+ * tenant's id is a 404 whether or not syncing is available), and the connection's CRM must be reachable
+ * before anything is queued. Sync jobs are keyed by connection, like the webhook worker, so one
+ * connection's work never races itself.
+ */
+async function startJob(
+  db: Database,
+  sync: SyncDeps | undefined,
+  scope: Scope,
+  tableId: string,
+  kind: string,
+  total: number,
+  send: (ref: JobRef) => Promise<string | null> | undefined,
+): Promise<Job> {
+  const table = await findTable(db.repos, scope, tableId);
+  const connection = await findConnection(db.repos, scope, table.connectionId);
+  if (!sync) throw unavailable();
+  connectorFor(sync.runtime, connection);
+  const job = await db.repos.jobs.create(scope.tenantId, {
+    kind,
+    tableId: table.id,
+    createdBy: scope.userId,
+    progress: { done: 0, total },
+  });
+  const queueJobId = await send({
+    tenantId: scope.tenantId,
+    tableId: table.id,
+    jobId: job.id,
+    actor: scope.email,
+    connectionId: connection.id,
+  });
+  if (queueJobId) await db.repos.jobs.setQueueJobId(scope.tenantId, job.id, queueJobId);
+  return job;
 }
