@@ -33,8 +33,8 @@ export function syncHandlers(
   return {
     async exportRows(c, { params, body }) {
       const scope = scopeOf(callerOf(c));
-      const job = await startJob(db, sync, scope, params.tableId, 'export', body.rows.length, (ref) =>
-        sync?.jobs.export.send({ ...ref, rows: body.rows, dryRun: body.dryRun }, { key: ref.connectionId }),
+      const job = await startJob(db, sync, scope, params.tableId, 'export', body.rows.length, (ref, key) =>
+        sync?.jobs.export.send({ ...ref, rows: body.rows, dryRun: body.dryRun }, { key }),
       );
       return { job: toApiJob(job) };
     },
@@ -66,8 +66,14 @@ export function syncHandlers(
 
     async logOutreachEvents(c, { params, body }) {
       const scope = scopeOf(callerOf(c));
-      const job = await startJob(db, sync, scope, params.tableId, 'outreach', body.events.length, (ref) =>
-        sync?.jobs.outreach.send({ ...ref, events: body.events }, { key: ref.connectionId }),
+      const job = await startJob(
+        db,
+        sync,
+        scope,
+        params.tableId,
+        'outreach',
+        body.events.length,
+        (ref, key) => sync?.jobs.outreach.send({ ...ref, events: body.events }, { key }),
       );
       return { job: toApiJob(job) };
     },
@@ -80,7 +86,6 @@ interface JobRef {
   readonly tableId: string;
   readonly jobId: string;
   readonly actor: string;
-  readonly connectionId: string;
 }
 
 /**
@@ -96,7 +101,7 @@ async function startJob(
   tableId: string,
   kind: string,
   total: number,
-  send: (ref: JobRef) => Promise<string | null> | undefined,
+  send: (ref: JobRef, connectionId: string) => Promise<string | null> | undefined,
 ): Promise<Job> {
   const table = await findTable(db.repos, scope, tableId);
   const connection = await findConnection(db.repos, scope, table.connectionId);
@@ -108,13 +113,10 @@ async function startJob(
     createdBy: scope.userId,
     progress: { done: 0, total },
   });
-  const queueJobId = await send({
-    tenantId: scope.tenantId,
-    tableId: table.id,
-    jobId: job.id,
-    actor: scope.email,
-    connectionId: connection.id,
-  });
+  const queueJobId = await send(
+    { tenantId: scope.tenantId, tableId: table.id, jobId: job.id, actor: scope.email },
+    connection.id,
+  );
   if (queueJobId) await db.repos.jobs.setQueueJobId(scope.tenantId, job.id, queueJobId);
   return job;
 }
