@@ -8,7 +8,10 @@ describe('Salesforce connector against the sandbox', () => {
   const clock = virtualClock();
   let h: SalesforceHarness;
   beforeAll(async () => {
-    h = await salesforceHarness({ clock }, { rotateRefreshTokens: true, includeApiChanges: true });
+    h = await salesforceHarness(
+      { clock },
+      { rotateRefreshTokens: true, includeApiChanges: true, queryBatchSize: 200 },
+    );
     await h.connector.ensureProperties('Lead', [h.rowId]);
   });
   afterAll(() => h.close?.());
@@ -70,6 +73,30 @@ describe('Salesforce connector against the sandbox', () => {
     } while (after);
     expect(seen.slice(-4)).toEqual(ids);
     expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('follows nextRecordsUrl when Salesforce splits a page, then continues behind the last record', async () => {
+    const all = new Set(
+      (await h.emulator.seed('Lead', 600)).concat(h.sandbox.state.list('Lead').map((r) => String(r.Id))),
+    );
+    const seen: string[] = [];
+    const sizes: number[] = [];
+    let after: string | undefined;
+    do {
+      const page = await h.connector.listRecords('Lead', {
+        limit: 500,
+        properties: [],
+        ...(after ? { after } : {}),
+      });
+      seen.push(...page.records.map((r) => r.id));
+      sizes.push(page.records.length);
+      after = page.next;
+    } while (after);
+    // A window of 500 comes as 200 + 200 (nextRecordsUrl) + 100; the next window starts behind its last record.
+    expect(sizes.slice(0, 3)).toEqual([200, 200, 100]);
+    expect(sizes.length).toBeGreaterThan(3);
+    expect(seen).toEqual([...all].sort());
+    expect(h.sandbox.state.requests().some((r) => /\/query\/01g\w+-200$/.test(r.path))).toBe(true);
   });
 
   it('reads by id: archived from the recycle bin, 15-character ids, and unknown ids as missing', async () => {

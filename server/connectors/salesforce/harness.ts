@@ -69,6 +69,7 @@ export interface SalesforceHarness extends ContractHarness {
 export interface SalesforceHarnessOptions {
   readonly rotateRefreshTokens?: boolean;
   readonly includeApiChanges?: boolean;
+  readonly queryBatchSize?: number;
 }
 
 /** Starts the sandbox and an Outbound Message listener, connects the org, and builds the connector over `env.clock`. */
@@ -84,6 +85,7 @@ export async function salesforceHarness(
     ...APP,
     clock: () => startedAt + (clock.now() - origin),
     rotateRefreshTokens: options.rotateRefreshTokens ?? false,
+    ...(options.queryBatchSize ? { queryBatchSize: options.queryBatchSize } : {}),
     outbound: { autoDeliver: false, includeApiChanges: options.includeApiChanges ?? false },
   });
   const api = await listen((request) => sandbox.app.fetch(request));

@@ -17,6 +17,11 @@ export interface SandboxConfig {
   readonly salesUser: SandboxUser;
   /** The rolling 24-hour API request allocation (`DailyApiRequests.Max`). */
   readonly dailyApiRequests: number;
+  /**
+   * The largest SOQL page. Salesforce may return fewer than 2,000 records a page "based on the size and
+   * complexity of records queried"; a smaller value lets tests exercise `nextRecordsUrl` on small data.
+   */
+  readonly queryBatchSize: number;
   /** The API versions served, newest last (`/services/data` lists them). */
   readonly versions: readonly string[];
 }

@@ -45,6 +45,8 @@ export interface SandboxSalesforceOptions {
   readonly rotateRefreshTokens?: boolean;
   /** The rolling 24-hour API request allocation (Enterprise Edition orgs start at 100,000). */
   readonly dailyApiRequests?: number;
+  /** The largest SOQL page (default 2,000); smaller makes Salesforce's split pages appear on small data. */
+  readonly queryBatchSize?: number;
   /** How the org names its own host in outbound messages (`EnterpriseUrl`, `PartnerUrl`). */
   readonly instanceUrl?: string;
   readonly outbound?: OutboundOptions;
@@ -109,6 +111,7 @@ export function createSandboxSalesforce(options: SandboxSalesforceOptions): Sand
     apiUser: { id: makeId('005', 1), username: 'integration@rowbridge.test', name: 'Rowbridge Integration' },
     salesUser: { id: makeId('005', 2), username: 'sales.user@rowbridge.test', name: 'Sandbox Sales User' },
     dailyApiRequests: options.dailyApiRequests ?? 100_000,
+    queryBatchSize: options.queryBatchSize ?? 2000,
     versions: ['58.0', '59.0', '60.0', '61.0', '62.0'],
   };
   const store = salesforceStateFile(options.stateFile, now);

@@ -13,9 +13,11 @@ export const QUERY_PAGE_SIZE = 2000;
 /** Salesforce drops a query cursor after 15 minutes without use. */
 const CURSOR_TTL_MS = 15 * 60_000;
 
-function batchSize(c: Context): number {
+/** The page size: the request's `batchSize` (200–2,000), never above the org's `queryBatchSize`. */
+function batchSize(c: Context, largest: number): number {
   const match = /batchSize\s*=\s*(\d+)/i.exec(c.req.header('sforce-query-options') ?? '');
-  return match ? Math.min(QUERY_PAGE_SIZE, Math.max(200, Number(match[1]))) : QUERY_PAGE_SIZE;
+  const asked = match ? Math.min(QUERY_PAGE_SIZE, Math.max(200, Number(match[1]))) : QUERY_PAGE_SIZE;
+  return Math.min(asked, largest);
 }
 
 /** One page from `ids` starting at `offset`, with `nextRecordsUrl` when more remain. */
@@ -60,7 +62,7 @@ export function queryRoutes(core: Core): Hono<Env> {
       for (const [key, old] of Object.entries(data.cursors)) {
         if (old.lastUsedAt < core.now() - CURSOR_TTL_MS) delete data.cursors[key];
       }
-      const size = batchSize(c);
+      const size = batchSize(c, core.config.queryBatchSize);
       if (ids.length > size) data.cursors[cursor.id] = cursor;
       return page(c, data, cursor, 0, size);
     });
@@ -73,7 +75,7 @@ export function queryRoutes(core: Core): Hono<Env> {
       const cursor = match?.[1] ? data.cursors[match[1]] : undefined;
       if (!cursor || !match) throw new SalesforceError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
       cursor.lastUsedAt = core.now();
-      return page(c, data, cursor, Number(match[2]), batchSize(c));
+      return page(c, data, cursor, Number(match[2]), batchSize(c, core.config.queryBatchSize));
     });
     return c.json(result);
   };

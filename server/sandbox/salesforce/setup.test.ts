@@ -42,6 +42,16 @@ describe('limits and faults', () => {
     ]);
     expect((await conn.query('SELECT Id FROM Lead')).records).toEqual([]);
   });
+  it('delays every request by the configured latency until reset', async () => {
+    served.sandbox.faults.latency(40);
+    const started = performance.now();
+    await fetch(`${served.url}/services/data`);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(35);
+    served.sandbox.faults.reset();
+    const again = performance.now();
+    await fetch(`${served.url}/services/data`);
+    expect(performance.now() - again).toBeLessThan(35);
+  });
 });
 
 describe('metadata API', () => {
