@@ -24,6 +24,8 @@ export interface SandboxConfig {
   readonly queryBatchSize: number;
   /** The API versions served, newest last (`/services/data` lists them). */
   readonly versions: readonly string[];
+  /** Overrides the request origin in token answers, identity URLs and outbound messages. */
+  readonly instanceUrl?: string;
 }
 
 export interface SandboxUser {
@@ -52,7 +54,10 @@ export interface Core {
 /** Hono variables set by the auth middleware. */
 export type Env = { Variables: { token: AccessTokenRecord; actor: Actor } };
 
-/** The origin requests came to: the org's instance URL as the client sees it. */
-export function instanceUrlOf(c: Context): string {
-  return new URL(c.req.url).origin;
+/**
+ * The org's instance URL as clients should use it: the configured one (a sandbox mounted under a path
+ * prefix), else the origin requests came to.
+ */
+export function instanceUrlOf(c: Context, config: SandboxConfig): string {
+  return config.instanceUrl ?? new URL(c.req.url).origin;
 }

@@ -47,7 +47,10 @@ export interface SandboxSalesforceOptions {
   readonly dailyApiRequests?: number;
   /** The largest SOQL page (default 2,000); smaller makes Salesforce's split pages appear on small data. */
   readonly queryBatchSize?: number;
-  /** How the org names its own host in outbound messages (`EnterpriseUrl`, `PartnerUrl`). */
+  /**
+   * The org's public base URL (e.g. `<companion>/sandbox/salesforce` when mounted under a prefix), used for
+   * `instance_url`, identity URLs and outbound messages; by default the origin each request came to.
+   */
   readonly instanceUrl?: string;
   readonly outbound?: OutboundOptions;
 }
@@ -113,6 +116,7 @@ export function createSandboxSalesforce(options: SandboxSalesforceOptions): Sand
     dailyApiRequests: options.dailyApiRequests ?? 100_000,
     queryBatchSize: options.queryBatchSize ?? 2000,
     versions: ['58.0', '59.0', '60.0', '61.0', '62.0'],
+    ...(options.instanceUrl ? { instanceUrl: options.instanceUrl } : {}),
   };
   const store = salesforceStateFile(options.stateFile, now);
   const outbound = new OutboundDispatcher({

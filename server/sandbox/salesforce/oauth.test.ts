@@ -112,4 +112,13 @@ describe('OAuth web server flow with PKCE (through jsforce)', () => {
     });
     expect(userinfo.status).toBe(403);
   });
+
+  it('names a configured instance URL (a sandbox mounted under a prefix) in tokens and identity URLs', async () => {
+    const instanceUrl = 'https://companion.test/sandbox/salesforce';
+    served = await serveSandbox({ instanceUrl });
+    const client = oauth2();
+    const tokens = await client.requestToken((await consent(client.getAuthorizationUrl())).get('code') ?? '');
+    expect(tokens.instance_url).toBe(instanceUrl);
+    expect(tokens.id.startsWith(`${instanceUrl}/id/`)).toBe(true);
+  });
 });

@@ -67,7 +67,7 @@ function pkceMatches(challenge: string, method: string | undefined, verifier: st
 
 /** The identity URL (`id` of token responses): `<login host>/id/<org id>/<user id>`. */
 export function identityUrl(c: Context, core: Core, userId: string): string {
-  return `${instanceUrlOf(c)}/id/${core.config.organizationId}/${userId}`;
+  return `${instanceUrlOf(c, core.config)}/id/${core.config.organizationId}/${userId}`;
 }
 
 /**
@@ -189,7 +189,7 @@ export function oauthRoutes(core: Core, consent: { deny: boolean }): Hono<Env> {
   const identity = (c: Context, userId: string) => {
     const user = userId === config.salesUser.id ? config.salesUser : config.apiUser;
     const id = identityUrl(c, core, user.id);
-    return { id, user, base: instanceUrlOf(c) };
+    return { id, user, base: instanceUrlOf(c, core.config) };
   };
 
   app.get('/services/oauth2/userinfo', (c) => {
@@ -255,7 +255,7 @@ function tokenResponse(
       .update(id + issuedAt)
       .digest('base64'),
     scope: scopes.join(' '),
-    instance_url: instanceUrlOf(c),
+    instance_url: instanceUrlOf(c, core.config),
     id,
     token_type: 'Bearer',
     issued_at: issuedAt,
