@@ -73,7 +73,7 @@ function objectSummary(c: Context, object: ObjectDef) {
 }
 
 /** `GET /sobjects`: every object the sandbox serves. */
-export function describeGlobal(c: Context, _data: SandboxData) {
+export function describeGlobal(c: Context) {
   return {
     encoding: 'UTF-8',
     maxBatchSize: 200,

@@ -27,7 +27,7 @@ export function sobjectRoutes(core: Core): Hono<Env> {
   const read = (c: { get(key: 'actor'): Env['Variables']['actor'] }) =>
     new WriteContext(core.store.read(), core.now(), c.get('actor'));
 
-  app.get('/sobjects', (c) => c.json(describeGlobal(c, core.store.read())));
+  app.get('/sobjects', (c) => c.json(describeGlobal(c)));
 
   app.get('/sobjects/:object/describe', (c) =>
     c.json(describeObject(c, core.store.read(), objectNamed(c.req.param('object')))),
@@ -35,7 +35,7 @@ export function sobjectRoutes(core: Core): Hono<Env> {
 
   app.get('/sobjects/:object', (c) => {
     const object = objectNamed(c.req.param('object'));
-    const { sobjects } = describeGlobal(c, core.store.read());
+    const { sobjects } = describeGlobal(c);
     return c.json({ objectDescribe: sobjects.find((s) => s.name === object.name), recentItems: [] });
   });
 
