@@ -116,6 +116,20 @@ describe('Salesforce connector against the sandbox', () => {
     expect(got.missing).toEqual(['00Q8d000000zzzzEAA', "x' OR Id != '"]);
   });
 
+  it('archives by id, failing an id that could smuggle query parameters without sending it', async () => {
+    const [a] = await h.emulator.seed('Lead', 1);
+    const results = await h.connector.archiveRecords('Lead', [a ?? '', `${a}&allOrNone=true`]);
+    expect(results).toEqual([
+      { status: 'archived', id: a },
+      {
+        status: 'failed',
+        id: `${a}&allOrNone=true`,
+        error: expect.objectContaining({ code: 'crm_rejected' }),
+      },
+    ]);
+    expect(h.sandbox.state.get('Lead', a ?? '')).toBeUndefined();
+  });
+
   it('finds candidates with values that contain quotes and backslashes, ORing queries', async () => {
     const [obrien, other] = h.sandbox.state.seed('Lead', [
       { LastName: "O'Brien \\ Sons", Company: 'Irish Co', Email: 'ob@irish.test' },

@@ -162,9 +162,11 @@ export function createSalesforceClient(connection: Connection, runner: RequestRu
       );
     },
 
-    archiveRecords(object, ids) {
-      return sendInChunks(
-        ids,
+    async archiveRecords(object, ids) {
+      // Ids travel in the query string (`?ids=a,b`): anything that is not an id fails alone, unsent.
+      const valid = ids.filter((id) => ID.test(id));
+      const sent = await sendInChunks(
+        valid,
         batch.archive ?? COLLECTION,
         async (chunk) => {
           // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_delete.htm
@@ -178,7 +180,16 @@ export function createSalesforceClient(connection: Connection, runner: RequestRu
               : { status: 'failed', id, error: recordErrorOf(result) };
           });
         },
-        (error, id) => ({ status: 'failed', id, error }),
+        (error, id): ArchiveResult => ({ status: 'failed', id, error }),
+      );
+      const byId = new Map(valid.map((id, index) => [id, sent[index]]));
+      return ids.map(
+        (id): ArchiveResult =>
+          byId.get(id) ?? {
+            status: 'failed',
+            id,
+            error: { code: 'crm_rejected', message: `"${id}" is not a Salesforce record id.` },
+          },
       );
     },
 
