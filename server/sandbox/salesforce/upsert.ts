@@ -18,13 +18,8 @@ export type UpsertOutcome =
 /** The external id field an upsert names: it must exist and be marked External ID. */
 export function externalIdField(ctx: WriteContext, object: ObjectDef, name: string) {
   const field = findField(ctx.data, object, name);
-  if (!field) {
-    throw new SalesforceError(
-      404,
-      'NOT_FOUND',
-      `Provided external ID field does not exist or is not accessible: ${name}`,
-    );
-  }
+  // An unknown external id field is a 404 like any unknown resource (Salesforce's upsert guide).
+  if (!field) throw new SalesforceError(404, 'NOT_FOUND', 'The requested resource does not exist');
   if (!field.externalId) {
     throw new SalesforceError(
       400,
