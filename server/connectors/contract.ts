@@ -143,6 +143,23 @@ export function runConnectorContract(options: ContractOptions): void {
       expect(await h.emulator.count(h.object)).toBe(before + 150);
     });
 
+    it('lists only the records a filter names, page by page', async () => {
+      const keys = ['contract-140', 'contract-3'];
+      const records: CrmRecord[] = [];
+      let after: string | undefined;
+      do {
+        const page = await h.connector.listRecords(h.object, {
+          properties: h.properties,
+          where: { [h.rowId.name]: keys },
+          limit: 1,
+          ...(after === undefined ? {} : { after }),
+        });
+        records.push(...page.records);
+        after = page.next;
+      } while (after !== undefined);
+      expect(records.map((r) => r.properties[h.rowId.name]).sort()).toEqual(keys);
+    });
+
     it('updates records by id, fails a vanished one alone, and reads them back by the row id', async () => {
       const batch = inputs(2000, 2, 'update');
       const created = await h.connector.upsertRecords(h.object, batch);

@@ -9,6 +9,11 @@ export interface VendorError {
   readonly vendorCode?: string;
   /** The vendor signals a rate limit without a 429 (Bitrix24 answers 503 `QUERY_LIMIT_EXCEEDED`). */
   readonly rateLimited?: boolean;
+  /**
+   * The vendor signals expired credentials without a 401 (Salesforce's SOAP APIs answer 500 with the fault
+   * `INVALID_SESSION_ID`): the runner refreshes once, as for a 401.
+   */
+  readonly authExpired?: boolean;
 }
 
 export interface CrmErrorDetails {

@@ -150,6 +150,19 @@ describe('createRequestRunner', () => {
     expect(refresh).toHaveBeenCalledOnce();
   });
 
+  it('treats a vendor expiry signal without 401 as expired credentials: one refresh, no 5xx retries', async () => {
+    const { fetch, sent } = scripted({ status: 500, body: 'INVALID_SESSION_ID' }, { status: 200 });
+    const refresh = vi.fn(async () => 'new');
+    const { http, clock } = runner(fetch, {
+      tokens: { current: () => 'old', refresh },
+      describeError: (_status, body) => ({ message: body, authExpired: body === 'INVALID_SESSION_ID' }),
+    });
+    expect((await http.send({ ...GET, idempotent: false })).status).toBe(200);
+    expect(refresh).toHaveBeenCalledExactlyOnceWith('old');
+    expect(sent).toHaveLength(2);
+    expect(clock.sleeps).toEqual([]);
+  });
+
   it('fails crm_rejected on other 4xx with the vendor message from describeError', async () => {
     const { fetch } = scripted({ status: 400, body: 'bad' });
     const { http } = runner(fetch, {

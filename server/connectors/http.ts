@@ -155,12 +155,13 @@ export function createRequestRunner(options: RunnerOptions): RequestRunner {
 
       const vendor = describe(response.status, response.body);
       const details = { status: response.status, endpoint, attempts, ...vendorCodeOf(vendor) };
-      if (response.status === 401 && token !== undefined && options.tokens?.refresh && !refreshed) {
+      const expired = response.status === 401 || vendor.authExpired === true;
+      if (expired && token !== undefined && options.tokens?.refresh && !refreshed) {
         refreshed = true;
         await options.tokens.refresh(token);
         continue;
       }
-      if (response.status === 401) {
+      if (expired) {
         return fail(
           'auth_expired',
           `${options.label} no longer accepts this connection's credentials (${vendor.message}). Reconnect the account.`,

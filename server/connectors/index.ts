@@ -20,6 +20,7 @@ export {
 } from './provider-schema.ts';
 export { localRateLimiter, type RateLimiter } from './rate-limit.ts';
 export { PROVIDERS, providerFor } from './registry.ts';
+export { salesforceConnector, salesforceTokenExchange, salesforceWebhook } from './salesforce/index.ts';
 export { storedTokenSource } from './stored-tokens.ts';
 export { refreshingTokenSource, staticToken, type TokenSource } from './tokens.ts';
 export type * from './types.ts';

@@ -9,9 +9,10 @@ import {
   WEBHOOK_KINDS,
 } from './provider-schema.ts';
 import { PROVIDERS, providerFor } from './registry.ts';
+import * as salesforce from './salesforce/index.ts';
 
 /** Each connector module, where its provider's hooks must resolve. */
-const MODULES: Partial<Record<CrmId, Readonly<Record<string, unknown>>>> = { hubspot };
+const MODULES: Partial<Record<CrmId, Readonly<Record<string, unknown>>>> = { hubspot, salesforce };
 
 describe('provider registry', () => {
   it.each(Object.entries(PROVIDERS))('%s is a valid description whose hooks exist', (crm, provider) => {

@@ -1,9 +1,11 @@
 import { defineProvider } from '../provider-schema.ts';
 
+/** Where orgs log in; sandboxes use `https://test.salesforce.com`, and a My Domain host works for both. */
+export const SALESFORCE_LOGIN = 'https://login.salesforce.com';
+
 /**
- * Salesforce, as data, from shared/reference/crm-apis.md (Salesforce section) only: the connector itself
- * (jsforce client, Outbound Message / CDC parsing) comes with its own issue and names its hooks then.
- * Where the reference is silent the value is the safe one (`archive: null` = one call per record).
+ * Salesforce, as data. Facts and their sources: shared/reference/crm-apis.md (Salesforce section) and
+ * server/sandbox/salesforce/README.md; the connector's own findings in ../README.md.
  */
 export const salesforceProvider = defineProvider({
   id: 'salesforce',
@@ -12,13 +14,16 @@ export const salesforceProvider = defineProvider({
   auth: [
     {
       kind: 'oauth2',
-      // Sandboxes use test.salesforce.com and My Domain hosts work too: the OAuth routes may override the host.
-      authorizeUrl: 'https://login.salesforce.com/services/oauth2/authorize',
-      tokenUrl: 'https://login.salesforce.com/services/oauth2/token',
+      // The OAuth routes may use test.salesforce.com or a My Domain host instead.
+      authorizeUrl: `${SALESFORCE_LOGIN}/services/oauth2/authorize`,
+      tokenUrl: `${SALESFORCE_LOGIN}/services/oauth2/token`,
       scopes: ['api', 'refresh_token'],
       pkce: true,
-      // "Refresh tokens may rotate (store the new one) or expire when idle."
+      // Rotation is a connected-app setting: when on, every refresh returns a new refresh token and revokes
+      // the old one, so whatever comes back is stored in the same swap as the access token.
       rotatesRefreshTokens: true,
+      // The answer has no `expires_in`; tokens last the org's session timeout (two hours by default).
+      accessTokenSeconds: 7200,
     },
   ],
   // Every org has its own host: `instance_url` from the token response.
@@ -29,15 +34,23 @@ export const salesforceProvider = defineProvider({
     { name: 'Account', label: 'Accounts' },
     { name: 'Opportunity', label: 'Opportunities' },
     { name: 'Campaign', label: 'Campaigns' },
+    { name: 'CampaignMember', label: 'Campaign Members' },
     { name: 'Task', label: 'Tasks' },
   ],
-  // sObject Collections: 200 records per call for create, update and upsert by external id.
-  // Reads go through SOQL (`WHERE Id IN (...)`), whose pages hold up to 2,000 records.
-  batch: { read: 2000, create: 200, update: 200, upsert: 200, archive: null },
+  // sObject Collections: 200 records per create, update, upsert (by external id) and delete. Reads are SOQL
+  // `Id IN (...)` lists, kept to 200 values so a statement stays short.
+  batch: { read: 200, create: 200, update: 200, upsert: 200, archive: 200 },
   upsertKey: 'external_id',
   search: { pageSize: 2000, maxResults: null },
   pagination: { kind: 'next_url', pageSize: 2000 },
   // A rolling 24-hour allocation of about 100,000 calls plus a per-licence share (`GET /limits` tells).
   rateLimits: [{ scope: 'portal', requests: 100_000, perSeconds: 86_400, unconfirmed: true }],
-  webhook: { kind: 'soap_outbound' },
+  // Outbound Messages are retried for 24 hours: 25 covers their stamps' age with an hour's slack.
+  webhook: { kind: 'soap_outbound', maxAgeSeconds: 90_000 },
+  hooks: {
+    verifyWebhook: 'verifySalesforceOutbound',
+    parseWebhook: 'parseSalesforceOutbound',
+    describeError: 'describeSalesforceError',
+    refreshToken: 'salesforceTokenExchange',
+  },
 });

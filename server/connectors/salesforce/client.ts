@@ -1,0 +1,235 @@
+import type { Connection } from 'jsforce';
+import { sendInChunks } from '../batch.ts';
+import type { RequestRunner } from '../http.ts';
+import type {
+  ArchiveResult,
+  CrmConnector,
+  CrmRecord,
+  GetResult,
+  UpsertInput,
+  UpsertResult,
+} from '../types.ts';
+import { listPage } from './list.ts';
+import {
+  recordErrorOf,
+  type SalesforceRecord,
+  type SaveResultJson,
+  toCrmRecord,
+  toSalesforceFields,
+  toUpsertResult,
+} from './mappers.ts';
+import { salesforceProvider } from './provider.ts';
+import {
+  associateSalesforce,
+  createSalesforceTask,
+  ensureSalesforceFields,
+  listSalesforceAssociations,
+} from './setup.ts';
+import { chunkValues, soqlIn, soqlName, soqlSelect } from './soql.ts';
+
+const { batch, pagination } = salesforceProvider;
+/** Collections take 200 records per call. */
+const COLLECTION = batch.upsert ?? 200;
+/** A dedup search that finds more than this is too vague to be useful; stop paging. */
+const MAX_CANDIDATES = 1_000;
+/** Keeps each candidate statement's WHERE clause well inside Salesforce's limits. */
+const WHERE_BUDGET = 3_500;
+
+const ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+/** Runs a SOQL statement and follows `nextRecordsUrl` until done or `max` records. */
+async function queryAll(
+  connection: Connection,
+  soql: string,
+  scanAll: boolean,
+  max = Number.POSITIVE_INFINITY,
+) {
+  const records: SalesforceRecord[] = [];
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
+  let page = (await connection.query(soql, { autoFetch: false, scanAll })) as unknown as {
+    done: boolean;
+    nextRecordsUrl?: string;
+    records: SalesforceRecord[];
+  };
+  records.push(...page.records);
+  while (!page.done && page.nextRecordsUrl && records.length < max) {
+    page = (await connection.queryMore(page.nextRecordsUrl)) as unknown as typeof page;
+    records.push(...page.records);
+  }
+  return records;
+}
+
+/**
+ * The Salesforce connector over one connection: jsforce for every call, each request sent through
+ * `runner` (see `transport.ts`).
+ */
+export function createSalesforceClient(connection: Connection, runner: RequestRunner): CrmConnector {
+  const upsertChunk = async (
+    object: string,
+    property: string,
+    chunk: readonly UpsertInput[],
+  ): Promise<UpsertResult[]> => {
+    const records = chunk.map((input) => ({
+      ...toSalesforceFields(input.properties),
+      [property]: input.key.value,
+    }));
+    // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
+    const results = (await connection.upsert(object, records, property, {
+      allOrNone: false,
+    })) as unknown as SaveResultJson[];
+    return chunk.map((_, index) => toUpsertResult(results[index]));
+  };
+
+  return {
+    provider: salesforceProvider,
+
+    listRecords: (object, options) =>
+      listPage(connection, object, {
+        ...options,
+        limit: Math.min(options.limit ?? pagination.pageSize, pagination.pageSize),
+      }),
+
+    async getRecords(object, ids, options): Promise<GetResult> {
+      const { idProperty } = options;
+      if (idProperty) {
+        const records: CrmRecord[] = [];
+        for (const chunk of chunkValues(ids)) {
+          const soql = `${soqlSelect(object, ['Id', ...options.properties, idProperty, 'SystemModstamp'])} WHERE ${soqlIn(idProperty, chunk)}`;
+          records.push(...(await queryAll(connection, soql, false)).map(toCrmRecord));
+        }
+        // Text comparisons in SOQL, and unique external ids by default, are case-insensitive.
+        const found = new Set(records.map((r) => r.properties[soqlName(idProperty)]?.toLowerCase()));
+        return { records, missing: ids.filter((id) => !found.has(id.toLowerCase())) };
+      }
+      // queryAll also returns records in the recycle bin (IsDeleted), which become `archived`.
+      const valid = ids.filter((id) => ID.test(id));
+      const records: CrmRecord[] = [];
+      for (const chunk of chunkValues(valid)) {
+        const soql = `${soqlSelect(object, ['Id', ...options.properties, 'IsDeleted', 'SystemModstamp'])} WHERE ${soqlIn('Id', chunk)}`;
+        records.push(...(await queryAll(connection, soql, true)).map(toCrmRecord));
+      }
+      // Salesforce answers with 18-character ids; callers may hold the 15-character form.
+      const known = new Set(records.map((r) => r.id.slice(0, 15)));
+      return { records, missing: ids.filter((id) => !known.has(id.slice(0, 15))) };
+    },
+
+    async upsertRecords(object, inputs) {
+      // One call upserts by one external id field: group by key property, keep input order in the answer.
+      const results: UpsertResult[] = new Array(inputs.length);
+      const byProperty = new Map<string, number[]>();
+      inputs.forEach((input, index) => {
+        byProperty.set(input.key.property, [...(byProperty.get(input.key.property) ?? []), index]);
+      });
+      for (const [property, indexes] of byProperty) {
+        const keyed = indexes.filter((index) => inputs[index]?.key.value);
+        for (const index of indexes) {
+          if (!inputs[index]?.key.value) {
+            results[index] = {
+              status: 'failed',
+              error: { code: 'crm_rejected', message: `The key ${property} has no value.` },
+            };
+          }
+        }
+        const answers = await sendInChunks(
+          keyed,
+          COLLECTION,
+          (chunk) =>
+            upsertChunk(
+              object,
+              soqlName(property),
+              chunk.map((index) => inputs[index] as UpsertInput),
+            ),
+          (error): UpsertResult => ({ status: 'failed', error }),
+        );
+        keyed.forEach((index, at) => {
+          results[index] = answers[at] as UpsertResult;
+        });
+      }
+      return results;
+    },
+
+    updateRecords(object, inputs) {
+      return sendInChunks(
+        inputs,
+        batch.update ?? COLLECTION,
+        async (chunk) => {
+          const records = chunk.map((input) => ({ ...toSalesforceFields(input.properties), Id: input.id }));
+          // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm
+          const results = (await connection.update(soqlName(object), records, {
+            allOrNone: false,
+          })) as unknown as SaveResultJson[];
+          return chunk.map((input, index) => {
+            const result = toUpsertResult(results[index]);
+            return result.status === 'failed' ? result : { status: 'updated' as const, id: input.id };
+          });
+        },
+        (error): UpsertResult => ({ status: 'failed', error }),
+      );
+    },
+
+    async archiveRecords(object, ids) {
+      // Ids travel in the query string (`?ids=a,b`): anything that is not an id fails alone, unsent.
+      const valid = ids.filter((id) => ID.test(id));
+      const sent = await sendInChunks(
+        valid,
+        batch.archive ?? COLLECTION,
+        async (chunk) => {
+          // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_delete.htm
+          const results = (await connection.destroy(soqlName(object), [...chunk], {
+            allOrNone: false,
+          })) as unknown as SaveResultJson[];
+          return chunk.map((id, index): ArchiveResult => {
+            const result = results[index];
+            return result?.success
+              ? { status: 'archived', id }
+              : { status: 'failed', id, error: recordErrorOf(result) };
+          });
+        },
+        (error, id): ArchiveResult => ({ status: 'failed', id, error }),
+      );
+      const byId = new Map(valid.map((id, index) => [id, sent[index]]));
+      return ids.map(
+        (id): ArchiveResult =>
+          byId.get(id) ?? {
+            status: 'failed',
+            id,
+            error: { code: 'crm_rejected', message: `"${id}" is not a Salesforce record id.` },
+          },
+      );
+    },
+
+    async findCandidates(object, queries, options) {
+      const clauses = queries
+        .map((query) =>
+          Object.entries(query.where)
+            .map(([field, values]) => [field, [...new Set(values.filter((v) => v !== ''))]] as const)
+            .filter(([, values]) => values.length > 0)
+            .map(([field, values]) => soqlIn(field, values))
+            .join(' AND '),
+        )
+        .filter((clause) => clause !== '')
+        .map((clause) => `(${clause})`);
+      const statements: string[][] = [];
+      for (const clause of clauses) {
+        const current = statements.at(-1);
+        if (current && current.join(' OR ').length + clause.length + 4 <= WHERE_BUDGET) current.push(clause);
+        else statements.push([clause]);
+      }
+      const found = new Map<string, CrmRecord>();
+      for (const statement of statements) {
+        const soql = `${soqlSelect(object, ['Id', ...options.properties, 'SystemModstamp'])} WHERE ${statement.join(' OR ')} LIMIT ${MAX_CANDIDATES}`;
+        for (const record of await queryAll(connection, soql, false, MAX_CANDIDATES))
+          found.set(String(record.Id), toCrmRecord(record));
+        if (found.size >= MAX_CANDIDATES) break;
+      }
+      return [...found.values()];
+    },
+
+    ensureProperties: (object, definitions) => ensureSalesforceFields(connection, object, definitions),
+    associate: (fromObject, toObject, pairs) => associateSalesforce(connection, fromObject, toObject, pairs),
+    listAssociations: (fromObject, toObject, ids) =>
+      listSalesforceAssociations((soql) => queryAll(connection, soql, false), fromObject, toObject, ids),
+    createActivity: (kind, input) => createSalesforceTask(connection, kind, input),
+    apiCalls: () => runner.stats(),
+  };
+}
