@@ -166,4 +166,38 @@ describe('rowbridge import --crm hubspot', () => {
     expect(JSON.parse(filtered.stdout).imported).toBe(1);
     expect((await csvOf(out)).rows[0]?.[emailAt]).toBe('bob@acme.example');
   });
+
+  it('imports the members of a HubSpot list, in list order, and refuses --list with a filter', async () => {
+    const state = portal();
+    const [first, second] = state.list('contacts').slice(-2);
+    const listId = state.createList('Hot leads', 'contacts', [second?.id ?? '', first?.id ?? '']);
+    const out = join(dir, 'list.csv');
+    const { code, stdout } = await rowbridge(
+      'import',
+      '--crm',
+      'hubspot',
+      '--out',
+      out,
+      '--list',
+      listId,
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).imported).toBe(2);
+    const csv = await csvOf(out);
+    const emailAt = csv.headers.indexOf('Email');
+    expect(csv.rows.map((row) => row[emailAt])).toEqual([second?.properties.email, first?.properties.email]);
+    const both = await rowbridge(
+      'import',
+      '--crm',
+      'hubspot',
+      '--out',
+      out,
+      '--list',
+      listId,
+      '--since',
+      '2025-01-01',
+    );
+    expect(both.code).toBe(2);
+  });
 });

@@ -101,7 +101,7 @@ export const commands: Readonly<Record<string, Command>> = {
   import: {
     summary: "Read a CRM's contacts into a CSV file (read-only for the CRM)",
     usage: [
-      'Usage: rowbridge import --crm hubspot --out <file.csv> [--where property=value]... [--since DATE] [--json]',
+      'Usage: rowbridge import --crm hubspot --out <file.csv> [--where property=value]... [--since DATE] [--list ID] [--json]',
       '',
       'Writes one row per contact, with a column per mapped field and a "Rowbridge ID" column. Large',
       "imports page by modification date, past the search API's 10,000-result limit.",
@@ -111,6 +111,7 @@ export const commands: Readonly<Record<string, Command>> = {
       '  --out FILE            where to write the CSV (replaced if it exists)',
       '  --where PROP=VALUE    only records whose property has this value; repeat for more filters',
       '  --since DATE          only records changed since this ISO 8601 date',
+      "  --list ID             only the members of this HubSpot list (its id, from the list's URL)",
       '  --json                print one JSON object: {"imported":N,"newRowIds":N,"apiCalls":{...}}',
       '  --region CODE         country for phone numbers without a country code (default US)',
     ].join('\n'),

@@ -42,7 +42,7 @@ function parseSince(value: string | undefined): string | undefined {
 }
 
 /**
- * `rowbridge import --crm hubspot --out <file.csv> [--where p=v] [--since date] [--json]`: reads the
+ * `rowbridge import --crm hubspot --out <file.csv> [--where p=v] [--since date | --list id] [--json]`: reads the
  * CRM's contacts into a CSV with one column per field of the default map and a `Rowbridge ID` column.
  * Read-only for the CRM.
  */
@@ -56,11 +56,15 @@ export async function importCommand(args: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       where: { type: 'string', multiple: true, default: [] },
       since: { type: 'string' },
+      list: { type: 'string' },
       region: { type: 'string' },
     },
   });
   if (positionals.length) throw new RowbridgeError('cli_usage', `unexpected argument "${positionals[0]}"`);
   if (!values.out) throw new RowbridgeError('cli_usage', 'say where to write the rows with --out <file.csv>');
+  if (values.list !== undefined && (values.where.length > 0 || values.since !== undefined)) {
+    throw new RowbridgeError('cli_usage', '--list takes the whole list; leave out --where and --since');
+  }
   const crm = parseCrm(values.crm);
   const where = parseWhere(values.where);
   const since = parseSince(values.since);
@@ -81,6 +85,7 @@ export async function importCommand(args: string[]): Promise<number> {
     table,
     since,
     where,
+    list: values.list,
     normalize: { region },
     newRowId: randomUUID,
   }).finally(() => source.close());

@@ -40,6 +40,8 @@ export interface ListOptions {
   readonly modifiedSince?: string;
   /** Only records whose property equals one of the values, for every property listed (an import filter). */
   readonly where?: Readonly<Record<string, readonly string[]>>;
+  /** Only the members of this saved list (a HubSpot list id, a Salesforce list view id), in list order. */
+  readonly list?: string;
   readonly properties: readonly string[];
 }
 

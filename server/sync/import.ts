@@ -21,6 +21,8 @@ export interface ImportOptions {
   readonly since?: string | undefined;
   /** Only records whose property equals one of the values (AND across properties). */
   readonly where?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** Only the members of this saved list (HubSpot list id). */
+  readonly list?: string | undefined;
   readonly normalize?: NormalizeOptions;
   readonly newRowId: () => string;
   /** After each page: rows so far. */
@@ -49,6 +51,7 @@ export async function importRecords(options: ImportOptions): Promise<ImportRepor
       ...(after === undefined ? {} : { after }),
       ...(options.since === undefined ? {} : { modifiedSince: options.since }),
       ...(options.where === undefined ? {} : { where: options.where }),
+      ...(options.list === undefined ? {} : { list: options.list }),
     });
     for (const record of page.records) {
       if (record.archived) continue;

@@ -1,6 +1,13 @@
 import { sendInChunks } from '../batch.ts';
 import type { RequestRunner } from '../http.ts';
-import type { ArchiveResult, CrmConnector, CrmRecord, GetResult, UpsertResult } from '../types.ts';
+import type {
+  ArchiveResult,
+  CrmConnector,
+  CrmRecord,
+  GetOptions,
+  GetResult,
+  UpsertResult,
+} from '../types.ts';
 import { toCrmRecord, toHubSpotProperties, toUpsertInputs, toUpsertResults } from './mappers.ts';
 import { hubspotProvider } from './provider.ts';
 import { hubspotApis } from './sdk.ts';
@@ -20,12 +27,67 @@ const MAX_CANDIDATES = 1_000;
 export function createHubSpotClient(basePath: string, runner: RequestRunner): CrmConnector {
   const apis = hubspotApis(basePath, runner);
 
+  // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/batch/post-crm-v3-objects-contacts-batch-read
+  async function getRecords(object: string, ids: readonly string[], options: GetOptions): Promise<GetResult> {
+    const history = options.withHistory ?? [];
+    const size = history.length > 0 ? READ_WITH_HISTORY : (batch.read ?? 1);
+    const { idProperty } = options;
+    const properties = idProperty ? [...new Set([...options.properties, idProperty])] : options.properties;
+    const read = async (chunk: readonly string[], archived: boolean) =>
+      (
+        await apis.batch.read(
+          object,
+          {
+            inputs: chunk.map((id) => ({ id })),
+            properties: [...properties],
+            propertiesWithHistory: [...history],
+            ...(idProperty ? { idProperty } : {}),
+          },
+          archived,
+        )
+      ).results.map(toCrmRecord);
+    const records: CrmRecord[] = [];
+    for (let start = 0; start < ids.length; start += size) {
+      records.push(...(await read(ids.slice(start, start + size), false)));
+    }
+    if (idProperty) {
+      // HubSpot compares unique values (emails above all) case-insensitively.
+      const found = new Set(records.map((r) => r.properties[idProperty]?.toLowerCase()));
+      return { records, missing: ids.filter((id) => !found.has(id.toLowerCase())) };
+    }
+    // Archived records are not returned unless asked for: ask for the ones not found, to tell "in the
+    // recycle bin" (row archived, restorable) from "gone".
+    const found = new Set(records.map((r) => r.id));
+    const absent = ids.filter((id) => !found.has(id));
+    for (let start = 0; start < absent.length; start += size) {
+      const archived = await read(absent.slice(start, start + size), true);
+      records.push(...archived.map((r) => ({ ...r, archived: true })));
+    }
+    const known = new Set(records.map((r) => r.id));
+    return { records, missing: ids.filter((id) => !known.has(id)) };
+  }
+
   return {
     provider: hubspotProvider,
 
     // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/basic/get-crm-v3-objects-contacts
     async listRecords(object, options) {
       const limit = Math.min(options.limit ?? pagination.pageSize, pagination.pageSize);
+      if (options.list !== undefined) {
+        // https://developers.hubspot.com/docs/api-reference/crm-lists-v3/memberships/get-crm-v3-lists-listId-memberships
+        const page = await apis.listMemberships.getPage(options.list, options.after, undefined, limit);
+        const ids = page.results.map((member) => member.recordId);
+        const { records } = await getRecords(object, ids, { properties: options.properties });
+        const byId = new Map(records.map((record) => [record.id, record]));
+        const next = page.paging?.next?.after;
+        return {
+          records: ids.flatMap((id) => {
+            const record = byId.get(id);
+            return record && !record.archived ? [record] : [];
+          }),
+          ...(next ? { next } : {}),
+        };
+      }
       if (options.modifiedSince !== undefined || options.where !== undefined) {
         const page = await searchModifiedSince(apis, object, {
           cursor: options.after,
@@ -41,45 +103,7 @@ export function createHubSpotClient(basePath: string, runner: RequestRunner): Cr
       return { records: page.results.map(toCrmRecord), ...(next ? { next } : {}) };
     },
 
-    // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/batch/post-crm-v3-objects-contacts-batch-read
-    async getRecords(object, ids, options): Promise<GetResult> {
-      const history = options.withHistory ?? [];
-      const size = history.length > 0 ? READ_WITH_HISTORY : (batch.read ?? 1);
-      const { idProperty } = options;
-      const properties = idProperty ? [...new Set([...options.properties, idProperty])] : options.properties;
-      const read = async (chunk: readonly string[], archived: boolean) =>
-        (
-          await apis.batch.read(
-            object,
-            {
-              inputs: chunk.map((id) => ({ id })),
-              properties: [...properties],
-              propertiesWithHistory: [...history],
-              ...(idProperty ? { idProperty } : {}),
-            },
-            archived,
-          )
-        ).results.map(toCrmRecord);
-      const records: CrmRecord[] = [];
-      for (let start = 0; start < ids.length; start += size) {
-        records.push(...(await read(ids.slice(start, start + size), false)));
-      }
-      if (idProperty) {
-        // HubSpot compares unique values (emails above all) case-insensitively.
-        const found = new Set(records.map((r) => r.properties[idProperty]?.toLowerCase()));
-        return { records, missing: ids.filter((id) => !found.has(id.toLowerCase())) };
-      }
-      // Archived records are not returned unless asked for: ask for the ones not found, to tell "in the
-      // recycle bin" (row archived, restorable) from "gone".
-      const found = new Set(records.map((r) => r.id));
-      const absent = ids.filter((id) => !found.has(id));
-      for (let start = 0; start < absent.length; start += size) {
-        const archived = await read(absent.slice(start, start + size), true);
-        records.push(...archived.map((r) => ({ ...r, archived: true })));
-      }
-      const known = new Set(records.map((r) => r.id));
-      return { records, missing: ids.filter((id) => !known.has(id)) };
-    },
+    getRecords,
 
     // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/batch/post-crm-v3-objects-contacts-batch-upsert
     upsertRecords(object, inputs) {

@@ -1,4 +1,5 @@
 import * as associations from '@hubspot/api-client/lib/codegen/crm/associations/v4/index.js';
+import * as lists from '@hubspot/api-client/lib/codegen/crm/lists/index.js';
 import * as objects from '@hubspot/api-client/lib/codegen/crm/objects/index.js';
 import * as properties from '@hubspot/api-client/lib/codegen/crm/properties/index.js';
 import * as oauth from '@hubspot/api-client/lib/codegen/oauth/index.js';
@@ -94,6 +95,7 @@ export function hubspotApis(basePath: string, runner: RequestRunner) {
     properties: new properties.CoreApi(propertiesConfig),
     propertyGroups: new properties.GroupsApi(propertiesConfig),
     associations: new associations.BatchApi(associationsConfig),
+    listMemberships: new lists.MembershipsApi(configure(lists, basePath, runner)),
   };
 }
 export type HubSpotApis = ReturnType<typeof hubspotApis>;

@@ -1,4 +1,5 @@
 import type { Connection } from 'jsforce';
+import { RowbridgeError } from '../../../shared/errors.ts';
 import { sendInChunks } from '../batch.ts';
 import type { RequestRunner } from '../http.ts';
 import type {
@@ -83,11 +84,18 @@ export function createSalesforceClient(connection: Connection, runner: RequestRu
   return {
     provider: salesforceProvider,
 
-    listRecords: (object, options) =>
-      listPage(connection, object, {
+    listRecords: (object, options) => {
+      if (options.list !== undefined) {
+        throw new RowbridgeError(
+          'invalid_input',
+          'Importing a Salesforce list view is not supported yet; import with a filter on the view’s fields instead.',
+        );
+      }
+      return listPage(connection, object, {
         ...options,
         limit: Math.min(options.limit ?? pagination.pageSize, pagination.pageSize),
-      }),
+      });
+    },
 
     async getRecords(object, ids, options): Promise<GetResult> {
       const { idProperty } = options;

@@ -5,6 +5,7 @@ import { associationRoutes } from './associations.ts';
 import { batchRoutes } from './batch.ts';
 import type { Core, Env } from './core.ts';
 import { HubSpotError } from './errors.ts';
+import { listRoutes } from './lists.ts';
 import { authenticate, bearerOf, oauthRoutes } from './oauth.ts';
 import { objectRoutes } from './objects.ts';
 import { pipelineRoutes } from './pipelines.ts';
@@ -64,6 +65,7 @@ export function createApp(input: {
   for (const routes of [
     oauthRoutes(core),
     accountRoutes(core),
+    listRoutes(core),
     pipelineRoutes(core),
     propertyRoutes(core),
     associationRoutes(core),

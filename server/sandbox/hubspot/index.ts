@@ -79,6 +79,8 @@ export interface SandboxHubSpotState {
   ): SandboxRecord | undefined;
   /** Every live record of a type, with every stored property, by id. */
   list(type: string): SandboxRecord[];
+  /** Creates a static list of these records, as a user would in the CRM; returns its list id. */
+  createList(name: string, type: string, recordIds: readonly string[]): string;
   /** Associates two records (the pair's default type unless `typeId` is given). */
   associate(fromType: string, fromId: string, toType: string, toId: string, typeId?: number): void;
   /** Every request answered so far (method, path, status, token hint). */
@@ -206,6 +208,21 @@ export function createSandboxHubSpot(options: SandboxHubSpotOptions): SandboxHub
         .filter((record) => !record.archived)
         .sort((a, b) => Number(a.id) - Number(b.id))
         .map((record) => recordJson(data, objectType, record, { all: true }));
+    },
+    createList(name, type, recordIds) {
+      const objectType = resolveObjectType(type);
+      return core.store.write((data) => {
+        const listId = String(Object.keys(data.lists).length + 1);
+        const at = now();
+        data.lists[listId] = {
+          listId,
+          name,
+          objectType,
+          createdAt: at,
+          members: recordIds.map((recordId) => ({ recordId, joinedAt: at })),
+        };
+        return listId;
+      });
     },
     associate(fromType, fromId, toType, toId, typeId) {
       core.store.write((data) =>

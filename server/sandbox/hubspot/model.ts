@@ -220,6 +220,17 @@ export interface SandboxData {
   accessTokens: Record<string, AccessTokenRecord>;
   refreshTokens: Record<string, RefreshTokenRecord>;
   codes: Record<string, AuthorizationCodeRecord>;
+  /** Static lists (HubSpot "segments") by list id. */
+  lists: Record<string, StoredList>;
+}
+
+/** A static list: records a user put in it, with when each joined. */
+export interface StoredList {
+  readonly listId: string;
+  readonly name: string;
+  readonly objectType: ObjectType;
+  readonly createdAt: number;
+  members: { readonly recordId: string; readonly joinedAt: number }[];
 }
 
 function perType<T>(make: () => T): Record<ObjectType, T> {
@@ -238,6 +249,7 @@ export function emptyData(now: number): SandboxData {
     accessTokens: {},
     refreshTokens: {},
     codes: {},
+    lists: {},
   };
 }
 

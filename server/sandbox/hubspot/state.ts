@@ -31,6 +31,7 @@ function parseState(value: unknown): SandboxData | undefined {
   const result = stateSchema.safeParse(value);
   if (!result.success) return undefined;
   const data = result.data as unknown as SandboxData;
+  data.lists ??= {};
   // A state written before an object type was added lacks its entries.
   for (const type of OBJECT_TYPES) {
     data.records[type] ??= {};
