@@ -16,7 +16,7 @@ import { createSandboxHubSpot } from './sandbox/hubspot/index.ts';
 import { loadKeyring } from './security/keyring.ts';
 import { registerSecret } from './security/redact.ts';
 import { type Database, openDatabase } from './store/database.ts';
-import { defineSyncJobs, wakeCrmEvents } from './sync/jobs.ts';
+import { crmEventWaker, defineSyncJobs } from './sync/jobs.ts';
 import type { HubSpotApp, SyncRuntime } from './sync/runtime.ts';
 import { sheetsFor } from './sync/sheets-runtime.ts';
 import { hubspotWebhookRoutes } from './webhooks/hubspot.ts';
@@ -210,7 +210,10 @@ export async function startCompanion(
             }
           : {}),
         publicUrl: () => publicUrl,
-        wake: (connections) => wakeCrmEvents(syncJobs, connections),
+        // The events are stored before the answer: if no worker is woken now, the next wake or sweep runs them.
+        wake: crmEventWaker(syncJobs, (error) =>
+          logger.error({ err: error }, 'Could not wake the CRM event worker'),
+        ),
       }),
     );
     if (sheets.sandbox) {

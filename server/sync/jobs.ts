@@ -49,9 +49,30 @@ export function defineSyncJobs(queue: JobQueue, runtime: SyncRuntime): SyncJobs 
   return { crmEvents, export: exportKind, outreach };
 }
 
-/** Sends one `crm-events` job per connection that got events: the worker claims all that are pending. */
-export function wakeCrmEvents(jobs: SyncJobs, connections: readonly { id: string; tenantId: string }[]) {
-  return Promise.all(
-    connections.map((c) => jobs.crmEvents.send({ tenantId: c.tenantId, connectionId: c.id }, { key: c.id })),
-  );
+/** How long a connection's wake-up waits for more deliveries before it queues the worker. */
+const GATHER_MS = 200;
+
+/**
+ * Wakes the worker of each connection that got webhook events: one `crm-events` job per connection per
+ * short window, however many deliveries arrive in it (the job drains every pending event of its
+ * connection, so one run serves the whole burst). Sending is not awaited by the webhook route: its answer
+ * must not wait for the queue. An event that arrives while a run is going gets the next run.
+ */
+export function crmEventWaker(
+  jobs: SyncJobs,
+  onError: (error: unknown) => void,
+): (connections: readonly { readonly id: string; readonly tenantId: string }[]) => void {
+  const gathering = new Set<string>();
+  return (connections) => {
+    for (const connection of connections) {
+      if (gathering.has(connection.id)) continue;
+      gathering.add(connection.id);
+      setTimeout(() => {
+        gathering.delete(connection.id);
+        jobs.crmEvents
+          .send({ tenantId: connection.tenantId, connectionId: connection.id }, { key: connection.id })
+          .catch(onError);
+      }, GATHER_MS).unref();
+    }
+  };
 }

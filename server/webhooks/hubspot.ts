@@ -15,10 +15,8 @@ export interface HubSpotWebhookDeps {
   readonly app?: { readonly clientSecret: string; readonly appId?: string };
   /** The public base URL HubSpot calls: signatures cover the URL as HubSpot sent it, not as a proxy passes it on. */
   readonly publicUrl: () => string;
-  /** Wakes the worker of each connection that got new events. */
-  readonly wake: (
-    connections: readonly { readonly id: string; readonly tenantId: string }[],
-  ) => Promise<unknown>;
+  /** Wakes the worker of each connection that got new events; must not hold up the answer. */
+  readonly wake: (connections: readonly { readonly id: string; readonly tenantId: string }[]) => void;
   readonly now?: () => number;
 }
 
@@ -87,12 +85,7 @@ export function hubspotWebhookRoutes(deps: HubSpotWebhookDeps): Hono {
         }
       }
     }
-    if (woken.size > 0) {
-      await deps.wake([...woken.values()]).catch((error: unknown) => {
-        // The events are stored: the periodic sweep applies them even if no worker was woken now.
-        deps.logger.error({ err: error }, 'Could not wake the CRM event worker');
-      });
-    }
+    if (woken.size > 0) deps.wake([...woken.values()]);
     return c.json({ received: events.length, stored });
   });
   return app;

@@ -6,7 +6,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { dedupFigures, mergeFigures, normalizeFigures } from './core.ts';
+import { hubspotCallFigures, hubspotTimeFigures } from './hubspot.ts';
 import type { Figure } from './measure.ts';
+import { webhookFigures } from './webhooks.ts';
 
 function format(value: number, unit: string): string {
   if (unit === 'ratio') return value.toFixed(3);
@@ -15,7 +17,14 @@ function format(value: number, unit: string): string {
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-const figures: Figure[] = [...dedupFigures(), ...(await mergeFigures()), ...normalizeFigures()];
+const figures: Figure[] = [
+  ...dedupFigures(),
+  ...(await mergeFigures()),
+  ...normalizeFigures(),
+  ...(await hubspotCallFigures()),
+  ...(await hubspotTimeFigures()),
+  ...(await webhookFigures()),
+];
 const table = [
   `Machine: ${machine}`,
   '',
