@@ -234,6 +234,34 @@ describe('HubSpot end to end through the companion', () => {
     expect(await again.json()).toMatchObject({ stored: 0 });
   });
 
+  it('imports CRM contacts into the tab, and a second import updates those rows instead of adding copies', async () => {
+    portal.state.seed('contacts', [
+      { email: 'dora@bristol.example', firstname: 'Dora', lastname: 'Ng', city: 'Bristol' },
+      { email: 'eli@bristol.example', firstname: 'Eli', lastname: 'Roe', city: 'Bristol' },
+    ]);
+    const importBristol = async () => {
+      const started = await session.api('POST', `/api/v1/tables/${tableId}/import`, {
+        where: { city: ['Bristol'] },
+      });
+      expect(started.status).toBe(200);
+      return finishedJob(session, started.body.job.id);
+    };
+    const first = await importBristol();
+    expect(first.result).toMatchObject({ imported: 2, appended: 2, updated: 0 });
+    const dora = () =>
+      rowsOfTab(sheets, spreadsheetId, TAB).filter((row) => row.cells.Email === 'dora@bristol.example');
+    expect(dora()).toHaveLength(1);
+    expect(dora()[0]?.rowId).toMatch(/^[0-9a-f-]{36}$/);
+    const second = await importBristol();
+    expect(second.result).toMatchObject({ imported: 2, appended: 0, updated: 2 });
+    expect(dora()).toHaveLength(1);
+    const bad = await session.api('POST', `/api/v1/tables/${tableId}/import`, {
+      list: '1',
+      since: '2025-01-01T00:00:00Z',
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('logs outreach: an email sent, and a positive reply that opens a deal linked to contact and company', async () => {
     const started = await session.api('POST', `/api/v1/tables/${tableId}/events`, {
       events: [

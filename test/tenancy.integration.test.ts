@@ -72,6 +72,7 @@ const HOW_TO_CALL: { readonly [K in AddonRouteName]: HowToCall } = {
     params: table,
     body: () => ({ rows: [{ rowId: 'probe-row', cells: { Email: 'probe@probe.example' } }] }),
   },
+  importRows: { params: table, body: () => ({ where: { city: ['Probe'] } }) },
   setupFields: { params: table },
   logOutreachEvents: {
     params: table,

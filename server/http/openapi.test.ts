@@ -128,6 +128,7 @@ describe('request bodies reject unknown fields', () => {
       'connectWithToken',
       'createTable',
       'exportRows',
+      'importRows',
       'logOutreachEvents',
       'resolveConflicts',
       'updateTable',

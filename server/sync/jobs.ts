@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { JobKind, JobQueue } from '../queue/index.ts';
 import { applyCrmEvents } from './apply-crm-events.ts';
 import { EXPORT_RETRIES, type ExportJob, exportJobSchema, runExportJob } from './export-job.ts';
+import { IMPORT_RETRIES, type ImportJob, importJobSchema, runImportJob } from './import-job.ts';
 import { OUTREACH_RETRIES, type OutreachJob, outreachJobSchema, runOutreachJob } from './outreach.ts';
 import type { SyncRuntime } from './runtime.ts';
 
@@ -15,6 +16,8 @@ export interface SyncJobs {
   readonly export: JobKind<ExportJob>;
   /** Logs outreach events on CRM records; keyed by table. */
   readonly outreach: JobKind<OutreachJob>;
+  /** Brings CRM records into the tab. */
+  readonly import: JobKind<ImportJob>;
 }
 
 /**
@@ -46,7 +49,14 @@ export function defineSyncJobs(queue: JobQueue, runtime: SyncRuntime): SyncJobs 
     retryLimit: OUTREACH_RETRIES,
     retryDelaySeconds: 5,
   });
-  return { crmEvents, export: exportKind, outreach };
+  const importKind = queue.define('import', {
+    schema: importJobSchema,
+    handler: (data, ctx) => runImportJob(runtime, data, ctx),
+    retryLimit: IMPORT_RETRIES,
+    retryDelaySeconds: 5,
+    expireInSeconds: 1800,
+  });
+  return { crmEvents, export: exportKind, outreach, import: importKind };
 }
 
 /** How long a connection's wake-up waits for more deliveries before it queues the worker. */

@@ -34,4 +34,6 @@ export interface RowsWritten {
 export interface SheetPort {
   readRows(ref: SheetRef, rowIds: readonly string[]): Promise<RowsRead>;
   writeRows(ref: SheetRef, changes: readonly RowChange[]): Promise<RowsWritten>;
+  /** Adds rows with their Rowbridge IDs under the tab's table; a row whose ID is there already is updated. */
+  appendRows(ref: SheetRef, rows: readonly RowChange[]): Promise<RowsWritten>;
 }

@@ -1,3 +1,4 @@
+import type { RowResult } from '../sheets/types.ts';
 import type { SheetsWriter } from '../sheets/writer.ts';
 import type { CellValue, RowsRead, RowsWritten, SheetPort } from './sheet-port.ts';
 
@@ -21,18 +22,24 @@ export function sheetsPort(writer: SheetsWriter): SheetPort {
       return { headers: table.headers, rows };
     },
     async writeRows(ref, changes): Promise<RowsWritten> {
-      const results = await writer.writeRows(ref.spreadsheetId, ref.tabName, changes);
-      const skipped: { rowId: string; reason: 'missing' | 'duplicate' }[] = [];
-      let written = 0;
-      for (const result of results) {
-        if (result.status !== 'failed') written += 1;
-        else
-          skipped.push({
-            rowId: result.rowId,
-            reason: result.problem.code === 'sheet_row_id_duplicate' ? 'duplicate' : 'missing',
-          });
-      }
-      return { written, skipped };
+      return summary(await writer.writeRows(ref.spreadsheetId, ref.tabName, changes));
+    },
+    async appendRows(ref, rows): Promise<RowsWritten> {
+      return summary(await writer.appendRows(ref.spreadsheetId, ref.tabName, rows));
     },
   };
+}
+
+function summary(results: readonly RowResult[]): RowsWritten {
+  const skipped: { rowId: string; reason: 'missing' | 'duplicate' }[] = [];
+  let written = 0;
+  for (const result of results) {
+    if (result.status !== 'failed') written += 1;
+    else
+      skipped.push({
+        rowId: result.rowId,
+        reason: result.problem.code === 'sheet_row_id_duplicate' ? 'duplicate' : 'missing',
+      });
+  }
+  return { written, skipped };
 }

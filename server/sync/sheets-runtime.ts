@@ -38,6 +38,7 @@ export function sheetsFor(config: ServerConfig, publicUrl: () => string): Sheets
   const port: SheetPort = {
     readRows: (ref, rowIds) => sheetsPort(writerOf()).readRows(ref, rowIds),
     writeRows: (ref, changes) => sheetsPort(writerOf()).writeRows(ref, changes),
+    appendRows: (ref, rows) => sheetsPort(writerOf()).appendRows(ref, rows),
   };
   return { port, ...(sandbox ? { sandbox } : {}), flush: async () => writer?.flush() };
 }

@@ -20,6 +20,7 @@ import { jobParamsSchema, jobSchema } from './jobs.ts';
 import { bindSpreadsheetBodySchema, bindSpreadsheetResponseSchema, sessionSchema } from './spreadsheets.ts';
 import {
   exportBodySchema,
+  importBodySchema,
   jobStartedSchema,
   outreachEventsBodySchema,
   setupFieldsResponseSchema,
@@ -162,6 +163,19 @@ export const ROUTES = {
     auth: 'addon',
     params: tableParamsSchema,
     body: exportBodySchema,
+    response: jobStartedSchema,
+    errors: ['not_found', 'crm_not_configured'],
+  }),
+  importRows: defineRoute({
+    method: 'POST',
+    path: '/api/v1/tables/{tableId}/import',
+    summary: 'Bring CRM records into the tab (by filter, change time or saved list); starts a job',
+    description:
+      'Records already linked to rows update those rows; new ones are appended with new Rowbridge IDs. The job result is an ImportResult.',
+    tags: ['sync'],
+    auth: 'addon',
+    params: tableParamsSchema,
+    body: importBodySchema,
     response: jobStartedSchema,
     errors: ['not_found', 'crm_not_configured'],
   }),

@@ -62,6 +62,46 @@ export const exportResultSchema = z.strictObject({
 });
 export type ExportResult = z.output<typeof exportResultSchema>;
 
+/**
+ * `POST /api/v1/tables/{tableId}/import`: CRM records into the tab, through the table's mapping. Filter by
+ * property values (`where`, CRM property → accepted values), by change time (`since`), or take a saved
+ * list (`list`); at most `limit` records. Records already in the tab update their rows; new ones are
+ * appended with a new Rowbridge ID.
+ */
+export const importBodySchema = z
+  .strictObject({
+    where: z.record(z.string().min(1).max(100), z.array(z.string().max(1000)).min(1).max(100)).optional(),
+    since: timestampSchema.optional(),
+    list: z.string().min(1).max(100).optional(),
+    limit: z.number().int().min(1).max(50_000).default(10_000),
+  })
+  .refine((body) => body.list === undefined || (body.where === undefined && body.since === undefined), {
+    message: 'A list is imported whole: send either list, or where and since.',
+    path: ['list'],
+  });
+
+/** What an import job reports (the job's `result`). */
+export const importResultSchema = z.strictObject({
+  imported: z.number().int().min(0),
+  appended: z.number().int().min(0),
+  updated: z.number().int().min(0),
+  /**
+   * The rows to write, by Rowbridge ID: present only when the companion cannot write the sheet itself
+   * (the add-on then appends or updates them).
+   */
+  rows: z
+    .array(
+      z.strictObject({
+        rowId: rowIdSchema,
+        crmId: crmRecordIdSchema,
+        cells: z.record(z.string(), cellSchema),
+      }),
+    )
+    .optional(),
+  apiCalls: z.strictObject({ total: z.number(), byEndpoint: z.record(z.string(), z.number()) }),
+});
+export type ImportResult = z.output<typeof importResultSchema>;
+
 /** `POST /api/v1/tables/{tableId}/setup-fields`: the custom properties created or found, per CRM object. */
 export const setupFieldsResponseSchema = z.strictObject({
   objects: z.record(

@@ -29,12 +29,29 @@ function unavailable(): RowbridgeError {
 export function syncHandlers(
   db: Database,
   sync: SyncDeps | undefined,
-): Pick<ApiHandlers, 'exportRows' | 'setupFields' | 'logOutreachEvents'> {
+): Pick<ApiHandlers, 'exportRows' | 'importRows' | 'setupFields' | 'logOutreachEvents'> {
   return {
     async exportRows(c, { params, body }) {
       const scope = scopeOf(callerOf(c));
       const job = await startJob(db, sync, scope, params.tableId, 'export', body.rows.length, (ref, key) =>
         sync?.jobs.export.send({ ...ref, rows: body.rows, dryRun: body.dryRun }, { key }),
+      );
+      return { job: toApiJob(job) };
+    },
+
+    async importRows(c, { params, body }) {
+      const scope = scopeOf(callerOf(c));
+      const job = await startJob(db, sync, scope, params.tableId, 'import', 0, (ref, key) =>
+        sync?.jobs.import.send(
+          {
+            ...ref,
+            limit: body.limit,
+            ...(body.where ? { where: body.where } : {}),
+            ...(body.since ? { since: body.since } : {}),
+            ...(body.list ? { list: body.list } : {}),
+          },
+          { key },
+        ),
       );
       return { job: toApiJob(job) };
     },
