@@ -133,6 +133,8 @@ export const providerSchema = z.strictObject({
     kind: z.enum(['cursor', 'offset', 'next_url', 'page']),
     pageSize: z.number().int().positive(),
   }),
+  /** Properties a new record of an object must have (Salesforce Lead: LastName and Company). */
+  required: z.record(z.string(), z.array(z.string().min(1))).default({}),
   /**
    * Where a person's organisation is a record of its own (HubSpot companies, Salesforce Accounts),
    * linked to people by association. Absent when the CRM keeps the company as text on the person.

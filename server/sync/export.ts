@@ -14,6 +14,7 @@ import { candidateQueries } from './candidates.ts';
 import { type CompanyReport, linkCompanies } from './companies.ts';
 import { propertiesToValues, rowToProperties } from './crm-values.ts';
 import type { TableFields } from './fields.ts';
+import { withRequired } from './required.ts';
 
 /** One sheet row to export: its Rowbridge ID (absent for a row never synced) and its mapped values. */
 export interface ExportRow {
@@ -176,10 +177,16 @@ export async function exportRows(options: ExportOptions): Promise<ExportReport> 
     const found = index.match(row.values);
     const target = found.best === undefined ? undefined : candidates[found.best.record];
     if (!found.best || !target) {
+      const required = connector.provider.required[table.object] ?? [];
+      const completed = withRequired(table, required, row.values, row.properties, connector.provider.label);
+      if ('reason' in completed) {
+        settle(row, { status: 'failed', reason: { code: 'invalid_input', message: completed.reason } });
+        continue;
+      }
       upserts.push({
         row,
-        input: { key: { property: table.rowIdProperty, value: row.rowId }, properties: row.properties },
-        values: propertiesToValues(table, row.properties, row.normalize),
+        input: { key: { property: table.rowIdProperty, value: row.rowId }, properties: completed.properties },
+        values: propertiesToValues(table, completed.properties, row.normalize),
       });
       continue;
     }

@@ -10,6 +10,8 @@ import type {
   UpsertInput,
   UpsertResult,
 } from '../types.ts';
+import { BULK_THRESHOLD, bulkUpsert } from './bulk.ts';
+import { compositeQueries } from './composite.ts';
 import { listPage } from './list.ts';
 import {
   recordErrorOf,
@@ -33,8 +35,12 @@ const { batch, pagination } = salesforceProvider;
 const COLLECTION = batch.upsert ?? 200;
 /** A dedup search that finds more than this is too vague to be useful; stop paging. */
 const MAX_CANDIDATES = 1_000;
-/** Keeps each candidate statement's WHERE clause well inside Salesforce's limits. */
-const WHERE_BUDGET = 3_500;
+/**
+ * Keeps each candidate statement's WHERE clause well inside Salesforce's limits: statements go in a
+ * composite request body (no URI limit), SOQL statements may be 100,000 characters, and a fifth of that
+ * stays clear of QUERY_TOO_COMPLICATED.
+ */
+const WHERE_BUDGET = 20_000;
 
 const ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 
@@ -64,7 +70,11 @@ async function queryAll(
  * The Salesforce connector over one connection: jsforce for every call, each request sent through
  * `runner` (see `transport.ts`).
  */
-export function createSalesforceClient(connection: Connection, runner: RequestRunner): CrmConnector {
+export function createSalesforceClient(
+  connection: Connection,
+  runner: RequestRunner,
+  options: { readonly bulkPollMs?: number } = {},
+): CrmConnector {
   const upsertChunk = async (
     object: string,
     property: string,
@@ -137,6 +147,19 @@ export function createSalesforceClient(connection: Connection, runner: RequestRu
               error: { code: 'crm_rejected', message: `The key ${property} has no value.` },
             };
           }
+        }
+        if (keyed.length > BULK_THRESHOLD) {
+          const answers = await bulkUpsert(
+            connection,
+            soqlName(object),
+            soqlName(property),
+            keyed.map((index) => inputs[index] as UpsertInput),
+            options.bulkPollMs,
+          );
+          keyed.forEach((index, at) => {
+            results[index] = answers[at] as UpsertResult;
+          });
+          continue;
         }
         const answers = await sendInChunks(
           keyed,
@@ -223,13 +246,13 @@ export function createSalesforceClient(connection: Connection, runner: RequestRu
         if (current && current.join(' OR ').length + clause.length + 4 <= WHERE_BUDGET) current.push(clause);
         else statements.push([clause]);
       }
+      const soqls = statements.map(
+        (statement) =>
+          `${soqlSelect(object, ['Id', ...options.properties, 'SystemModstamp'])} WHERE ${statement.join(' OR ')} LIMIT ${MAX_CANDIDATES}`,
+      );
       const found = new Map<string, CrmRecord>();
-      for (const statement of statements) {
-        const soql = `${soqlSelect(object, ['Id', ...options.properties, 'SystemModstamp'])} WHERE ${statement.join(' OR ')} LIMIT ${MAX_CANDIDATES}`;
-        for (const record of await queryAll(connection, soql, false, MAX_CANDIDATES))
-          found.set(String(record.Id), toCrmRecord(record));
-        if (found.size >= MAX_CANDIDATES) break;
-      }
+      for (const record of await compositeQueries(connection, soqls, MAX_CANDIDATES))
+        found.set(String(record.Id), toCrmRecord(record));
       return [...found.values()];
     },
 

@@ -123,6 +123,8 @@ export async function salesforceHarness(
     },
   });
   const connector = salesforceConnector({
+    // Bulk jobs finish at once in the sandbox; polling fast keeps the tests quick.
+    bulkPollMs: 50,
     tokens,
     instanceUrl: installed.instanceUrl,
     loginUrl: api.url,

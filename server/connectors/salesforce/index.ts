@@ -30,6 +30,8 @@ export interface SalesforceConnectorOptions
   readonly instanceUrl: string;
   readonly loginUrl?: string;
   readonly version?: string;
+  /** How often a Bulk API 2.0 job's state is polled (default 2 s; each poll is an API call). */
+  readonly bulkPollMs?: number;
 }
 
 /**
@@ -49,6 +51,7 @@ export function salesforceConnector(options: SalesforceConnectorOptions): CrmCon
     loginUrl,
     version = SALESFORCE_API_VERSION,
     fetch,
+    bulkPollMs,
     ...runnerOptions
   } = options;
   const runner = createRequestRunner({
@@ -61,5 +64,5 @@ export function salesforceConnector(options: SalesforceConnectorOptions): CrmCon
     fetch: soapSessionFetch(fetch ?? ((url, init) => globalThis.fetch(url, init))),
   });
   const connection = runnerConnection(runner, { instanceUrl, version, ...(loginUrl ? { loginUrl } : {}) });
-  return createSalesforceClient(connection, runner);
+  return createSalesforceClient(connection, runner, bulkPollMs === undefined ? {} : { bulkPollMs });
 }

@@ -44,6 +44,8 @@ export const salesforceProvider = defineProvider({
   search: { pageSize: 2000, maxResults: null },
   pagination: { kind: 'next_url', pageSize: 2000 },
   // A rolling 24-hour allocation of about 100,000 calls plus a per-licence share (`GET /limits` tells).
+  // Salesforce refuses a create without these (REQUIRED_FIELD_MISSING); the object reference lists them.
+  required: { Lead: ['LastName', 'Company'], Contact: ['LastName'], Account: ['Name'] },
   rateLimits: [{ scope: 'portal', requests: 100_000, perSeconds: 86_400, unconfirmed: true }],
   // Outbound Messages are retried for 24 hours: 25 covers their stamps' age with an hour's slack.
   webhook: { kind: 'soap_outbound', maxAgeSeconds: 90_000 },

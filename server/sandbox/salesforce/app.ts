@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bulkRoutes } from './bulk.ts';
 import { collectionRoutes } from './collections.ts';
+import { compositeRoutes } from './composite.ts';
 import type { Core, Env } from './core.ts';
 import { SalesforceError } from './errors.ts';
 import { countApiRequests, limitRoutes } from './limits.ts';
@@ -87,6 +88,7 @@ export function createApp(input: {
     });
   });
   for (const routes of [
+    compositeRoutes(core, (request) => app.fetch(request)),
     limitRoutes(core),
     queryRoutes(core),
     collectionRoutes(core),

@@ -1,4 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import { SUBREQUEST_HEADER } from './composite.ts';
 import type { Core, Env } from './core.ts';
 import { SalesforceError } from './errors.ts';
 import type { SandboxData } from './model.ts';
@@ -22,6 +23,8 @@ export function apiRequestsUsed(data: SandboxData, now: number): number {
  */
 export function countApiRequests(core: Core): MiddlewareHandler<Env> {
   return async (c, next) => {
+    // A composite call counts once, however many subrequests it carries.
+    if (c.req.header(SUBREQUEST_HEADER)) return next();
     const max = core.config.dailyApiRequests;
     const { used, refused } = core.store.write((data) => {
       const now = core.now();

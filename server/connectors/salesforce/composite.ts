@@ -1,0 +1,69 @@
+import type { Connection } from 'jsforce';
+import { CrmApiError } from '../crm-error.ts';
+import type { SalesforceRecord } from './mappers.ts';
+
+/** Subrequests per composite call (Salesforce's limit), each counted as part of one API request. */
+const PER_CALL = 25;
+
+interface QueryAnswer {
+  readonly done: boolean;
+  readonly nextRecordsUrl?: string;
+  readonly records: SalesforceRecord[];
+}
+
+/**
+ * Runs many SOQL statements as the subrequests of composite calls: 25 queries cost one API request, and
+ * long statements travel in the body instead of the URI (whose limit, 16,384 bytes with the headers, a
+ * query of many values would pass). A query with more results than one page follows `nextRecordsUrl`.
+ * Stops collecting at `max` records.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm
+ */
+export async function compositeQueries(
+  connection: Connection,
+  soqls: readonly string[],
+  max: number,
+): Promise<SalesforceRecord[]> {
+  const records: SalesforceRecord[] = [];
+  const base = `/services/data/v${connection.version}`;
+  for (let start = 0; start < soqls.length && records.length < max; start += PER_CALL) {
+    const chunk = soqls.slice(start, start + PER_CALL);
+    const answer = (await connection.request({
+      method: 'POST',
+      url: `${base}/composite`,
+      body: JSON.stringify({
+        allOrNone: false,
+        compositeRequest: chunk.map((soql, i) => ({
+          method: 'GET',
+          url: `${base}/query?q=${encodeURIComponent(soql)}`,
+          referenceId: `q${i}`,
+        })),
+      }),
+      headers: { 'content-type': 'application/json' },
+    })) as { compositeResponse: { body: unknown; httpStatusCode: number }[] };
+    for (const sub of answer.compositeResponse) {
+      if (sub.httpStatusCode >= 400) {
+        const [error] = (Array.isArray(sub.body) ? sub.body : []) as {
+          message?: string;
+          errorCode?: string;
+        }[];
+        throw new CrmApiError(
+          'crm_rejected',
+          `Salesforce refused a search: ${error?.message ?? 'no reason given'}`,
+          {
+            status: sub.httpStatusCode,
+            ...(error?.errorCode ? { vendorCode: error.errorCode } : {}),
+            endpoint: 'POST /composite',
+            attempts: 1,
+          },
+        );
+      }
+      let page = sub.body as QueryAnswer;
+      records.push(...page.records);
+      while (!page.done && page.nextRecordsUrl && records.length < max) {
+        page = (await connection.queryMore(page.nextRecordsUrl)) as unknown as QueryAnswer;
+        records.push(...page.records);
+      }
+    }
+  }
+  return records;
+}
