@@ -162,9 +162,21 @@ export const providerSchema = z.strictObject({
       stageProperty: z.string().min(1),
       pipelineProperty: z.string().min(1).optional(),
       closeDateProperty: z.string().min(1),
+      /** The close date is a date (`2025-03-04`), not a date and time. */
+      closeDateIsDate: z.boolean().default(false),
+      /** A deal is associated with the person directly (HubSpot), not only with their company. */
+      linksPeople: z.boolean().default(true),
       /** Used when a table has no outreach settings: the CRM's default pipeline and its first stage. */
       defaultPipeline: z.string().min(1).optional(),
       defaultStage: z.string().min(1),
+    })
+    .optional(),
+  /** Campaigns people join as members (Salesforce CampaignMember): found by name, never created. */
+  campaigns: z
+    .strictObject({
+      object: z.string().min(1),
+      nameProperty: z.string().min(1),
+      people: z.array(z.string().min(1)).min(1),
     })
     .optional(),
   rateLimits: z.array(rateLimitSchema),

@@ -10,6 +10,7 @@ import {
 } from '../../shared/normalize/index.ts';
 import { type ApiCallStats, callsSince } from '../connectors/http.ts';
 import type { CrmConnector, CrmRecord, Properties, UpsertInput, UpsertResult } from '../connectors/types.ts';
+import { type CampaignReport, linkCampaigns } from './campaigns.ts';
 import { candidateQueries } from './candidates.ts';
 import { type CompanyReport, linkCompanies } from './companies.ts';
 import { propertiesToValues, rowToProperties } from './crm-values.ts';
@@ -67,6 +68,8 @@ export interface ExportReport {
   readonly counts: ExportCounts;
   /** Absent when the CRM keeps no company records or companies were not asked for. */
   readonly companies?: CompanyReport;
+  /** Absent when the CRM has no campaign membership or no row names a campaign. */
+  readonly campaigns?: CampaignReport;
   /** Requests this export sent to the CRM (reads, searches and writes), by endpoint. */
   readonly apiCalls: ApiCallStats;
 }
@@ -271,6 +274,22 @@ export async function exportRows(options: ExportOptions): Promise<ExportReport> 
         )
       : undefined;
 
+  const campaignLink = connector.provider.campaigns;
+  const campaigns = campaignLink
+    ? await linkCampaigns(
+        connector,
+        campaignLink,
+        table.object,
+        exportable.flatMap((row) => {
+          const outcome = outcomes[row.index];
+          const linked =
+            outcome?.status === 'created' || outcome?.status === 'updated' || outcome?.status === 'unchanged';
+          return linked && outcome.crmId ? [{ crmId: outcome.crmId, values: row.values }] : [];
+        }),
+        dryRun,
+      )
+    : undefined;
+
   const done = outcomes.map(
     (outcome, i): ExportOutcome =>
       outcome ?? {
@@ -285,6 +304,7 @@ export async function exportRows(options: ExportOptions): Promise<ExportReport> 
     outcomes: done,
     counts: countOf(done),
     ...(companies ? { companies } : {}),
+    ...(campaigns ? { campaigns } : {}),
     apiCalls: callsSince(startCalls, connector.apiCalls()),
   };
 }

@@ -44,21 +44,24 @@ function dealProperties(deals: Deals, settings: TableSettings, link: RecordLink,
   const outreach = settings.outreach;
   const closeDays = outreach?.dealCloseDays ?? 30;
   const pipeline = outreach?.dealPipeline ?? deals.defaultPipeline;
+  const close = new Date(Date.parse(event.at) + closeDays * DAY_MS).toISOString();
   return {
     [deals.nameProperty]: `${who}: positive reply`,
     [deals.stageProperty]: outreach?.dealStage ?? deals.defaultStage,
     ...(deals.pipelineProperty && pipeline ? { [deals.pipelineProperty]: pipeline } : {}),
-    [deals.closeDateProperty]: new Date(Date.parse(event.at) + closeDays * DAY_MS).toISOString(),
+    [deals.closeDateProperty]: deals.closeDateIsDate ? close.slice(0, 10) : close,
   };
 }
 
 /**
- * Logs one event on the row's CRM record: an email sent is an outbound email activity (HubSpot then
- * updates the contact's last-contacted date itself); a reply is an inbound one, and a positive reply also
- * opens a deal (upserted on a key made of the row and the reply time, so a retry cannot open two) linked
- * to the contact and to the contact's company.
+ * Logs one event on the row's CRM record: an email sent is an outbound email activity (HubSpot email,
+ * Salesforce completed Task; each CRM then moves its own last-contacted/last-activity date); a reply is an
+ * inbound one, and a positive reply also opens a deal (upserted on a key made of the row and the reply
+ * time, so a retry cannot open two) linked to the person where the CRM links deals to people, and to the
+ * person's company (HubSpot company, Salesforce Account). A Salesforce Lead has no Account until it is
+ * converted, so its Opportunity stands alone.
  */
-async function applyEvent(
+export async function applyOutreachEvent(
   connector: CrmConnector,
   object: string,
   settings: TableSettings,
@@ -91,7 +94,8 @@ async function applyEvent(
       error: { code: 'crm_rejected', message: `The deal was not created: ${message}` },
     };
   }
-  await connector.associate(deals.object, object, [{ fromId: deal.id, toId: link.crmId }]);
+  if (deals.linksPeople)
+    await connector.associate(deals.object, object, [{ fromId: deal.id, toId: link.crmId }]);
   const companies = connector.provider.companies;
   if (companies?.people.includes(object)) {
     const linked = await connector.listAssociations(object, companies.object, [link.crmId]);
@@ -142,7 +146,7 @@ export function runOutreachJob(runtime: SyncRuntime, data: OutreachJob, ctx: Job
       const linked = { ...link, crmId: link.crmId };
       outcomes.push(
         await once(ctx, `event:${index}`, () =>
-          applyEvent(connector, table.crmObject, table.settings, linked, event),
+          applyOutreachEvent(connector, table.crmObject, table.settings, linked, event),
         ),
       );
       tracker.progress(index + 1, data.events.length);

@@ -43,9 +43,36 @@ export const salesforceProvider = defineProvider({
   upsertKey: 'external_id',
   search: { pageSize: 2000, maxResults: null },
   pagination: { kind: 'next_url', pageSize: 2000 },
-  // A rolling 24-hour allocation of about 100,000 calls plus a per-licence share (`GET /limits` tells).
   // Salesforce refuses a create without these (REQUIRED_FIELD_MISSING); the object reference lists them.
-  required: { Lead: ['LastName', 'Company'], Contact: ['LastName'], Account: ['Name'] },
+  required: {
+    Lead: ['LastName', 'Company'],
+    Contact: ['LastName'],
+    Account: ['Name'],
+    Opportunity: ['Name', 'StageName', 'CloseDate'],
+  },
+  // A Contact belongs to an Account (its AccountId); a Lead keeps its company as text until converted.
+  companies: {
+    object: 'Account',
+    nameProperty: 'Name',
+    domainProperty: 'Website',
+    keyProperty: 'Rowbridge_Company_Key__c',
+    people: ['Contact'],
+  },
+  // An Opportunity links to an Account, not to a person (contact roles aside); StageName has no org-wide
+  // default, so "Prospecting", the first stage of Salesforce's standard sales process, stands in.
+  deals: {
+    object: 'Opportunity',
+    keyProperty: 'Rowbridge_Deal_Key__c',
+    nameProperty: 'Name',
+    stageProperty: 'StageName',
+    closeDateProperty: 'CloseDate',
+    closeDateIsDate: true,
+    linksPeople: false,
+    defaultStage: 'Prospecting',
+  },
+  // Rows join existing campaigns as CampaignMembers; a campaign is never created from a sheet value.
+  campaigns: { object: 'Campaign', nameProperty: 'Name', people: ['Lead', 'Contact'] },
+  // A rolling 24-hour allocation of about 100,000 calls plus a per-licence share (`GET /limits` tells).
   rateLimits: [{ scope: 'portal', requests: 100_000, perSeconds: 86_400, unconfirmed: true }],
   // Outbound Messages are retried for 24 hours: 25 covers their stamps' age with an hour's slack.
   webhook: { kind: 'soap_outbound', maxAgeSeconds: 90_000 },
