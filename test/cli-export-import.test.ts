@@ -201,3 +201,65 @@ describe('rowbridge import --crm hubspot', () => {
     expect(both.code).toBe(2);
   });
 });
+
+describe('rowbridge export|import --crm salesforce', () => {
+  it('exports Leads (deriving Company from a work email), updates on the next run, and imports them back', async () => {
+    const file = join(dir, 'leads.csv');
+    await writeFile(
+      file,
+      [
+        'Email,First Name,Last Name,Company,City',
+        'ann@acme.example,Ann,Lee,Acme Inc,Leeds',
+        'bo@initech.example,Bo,Stone,,Austin',
+        'cy@gmail.com,Cy,Young,,Boston',
+      ].join('\n'),
+    );
+    const first = await rowbridge('export', file, '--crm', 'salesforce', '--json');
+    expect(first.code).toBe(1);
+    const report = JSON.parse(first.stdout);
+    expect(report).toMatchObject({ created: 2, failed: 1 });
+    expect(report.problems[0]).toMatchObject({ row: 4, code: 'invalid_input', message: /Company/ });
+
+    const csv = await csvOf(file);
+    const edited = csv.rows.map((row, i) =>
+      i === 0 ? row.map((cell, j) => (j === 4 ? 'York' : cell)) : row,
+    );
+    await writeFile(file, [csv.headers, ...edited].map((row) => row.join(',')).join('\n'));
+    const second = JSON.parse((await rowbridge('export', file, '--crm', 'salesforce', '--json')).stdout);
+    expect(second).toMatchObject({ created: 0, updated: 1, unchanged: 1 });
+
+    const out = join(dir, 'leads-out.csv');
+    const imported = await rowbridge(
+      'import',
+      '--crm',
+      'salesforce',
+      '--object',
+      'lead',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(JSON.parse(imported.stdout)).toMatchObject({ imported: 2, newRowIds: 0 });
+    const back = await csvOf(out);
+    const companyAt = back.headers.indexOf('Company');
+    const cityAt = back.headers.indexOf('City');
+    expect(back.rows.map((row) => [row[companyAt], row[cityAt]]).sort()).toEqual([
+      ['Acme Inc', 'York'],
+      ['initech.example', 'Austin'],
+    ]);
+  });
+
+  it('refuses an object Salesforce has no default map for', async () => {
+    const result = await rowbridge(
+      'import',
+      '--crm',
+      'salesforce',
+      '--object',
+      'Widget',
+      '--out',
+      join(dir, 'x.csv'),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Lead, Contact/);
+  });
+});

@@ -13,7 +13,7 @@ import { writeCsvFile } from '../csv/write-csv.ts';
 import { type ExportOutcome, type ExportReport, exportRows } from '../sync/export.ts';
 import { tableFields } from '../sync/fields.ts';
 import { setupFields } from '../sync/setup-fields.ts';
-import { connectCli, parseCrm } from './crm.ts';
+import { connectCli, parseCrm, parseObject } from './crm.ts';
 import { parseRegion } from './region.ts';
 
 const ROW_ID_HEADER = 'Rowbridge ID';
@@ -21,7 +21,7 @@ const ROW_ID_HEADER = 'Rowbridge ID';
 const rowNumber = (index: number) => index + 2;
 
 /**
- * `rowbridge export <file.csv> --crm hubspot [--dry-run] [--json] [--region US]`: pushes a sheet export
+ * `rowbridge export <file.csv> --crm hubspot|salesforce [--object O] [--dry-run] [--json]`: pushes a sheet export
  * to the CRM (deduplicated, batched, idempotent) and writes each row's Rowbridge ID back into the file,
  * so the next run updates instead of creating. Exit code 1 when any row failed.
  */
@@ -31,6 +31,7 @@ export async function exportCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       crm: { type: 'string' },
+      object: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       region: { type: 'string' },
@@ -44,12 +45,13 @@ export async function exportCommand(args: string[]): Promise<number> {
     );
   }
   const crm = parseCrm(values.crm);
+  const object = parseObject(crm, values.object);
   const region = parseRegion(values.region);
   const dryRun = values['dry-run'];
 
   const csv = await readCsvFile(file);
   const columns = detectColumns(csv.headers);
-  const mapping = defaultMapping(crm, 'contacts', columns);
+  const mapping = defaultMapping(crm, object, columns);
   if (!mapping.fields.some((field) => field.property && !field.property.readOnly)) {
     throw new RowbridgeError(
       'csv_no_columns',

@@ -6,7 +6,7 @@ import { DEFAULT_MAPS, defaultMapping } from '../../shared/mapping/index.ts';
 import { writeCsvFile } from '../csv/write-csv.ts';
 import { tableFields } from '../sync/fields.ts';
 import { importRecords } from '../sync/import.ts';
-import { connectCli, parseCrm } from './crm.ts';
+import { connectCli, parseCrm, parseObject } from './crm.ts';
 import { parseRegion } from './region.ts';
 
 const ROW_ID_HEADER = 'Rowbridge ID';
@@ -43,7 +43,7 @@ function parseSince(value: string | undefined): string | undefined {
 
 /**
  * `rowbridge import --crm hubspot --out <file.csv> [--where p=v] [--since date | --list id] [--json]`: reads the
- * CRM's contacts into a CSV with one column per field of the default map and a `Rowbridge ID` column.
+ * CRM's contacts (or `--object`) into a CSV with one column per field of the default map and a `Rowbridge ID` column.
  * Read-only for the CRM.
  */
 export async function importCommand(args: string[]): Promise<number> {
@@ -52,6 +52,7 @@ export async function importCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       crm: { type: 'string' },
+      object: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
       where: { type: 'string', multiple: true, default: [] },
@@ -66,18 +67,19 @@ export async function importCommand(args: string[]): Promise<number> {
     throw new RowbridgeError('cli_usage', '--list takes the whole list; leave out --where and --since');
   }
   const crm = parseCrm(values.crm);
+  const object = parseObject(crm, values.object);
   const where = parseWhere(values.where);
   const since = parseSince(values.since);
   const region = parseRegion(values.region);
 
-  const own = Object.entries(DEFAULT_MAPS[crm].objects.contacts ?? {}).filter(
-    ([, property]) => property?.object === 'contacts',
+  const own = Object.entries(DEFAULT_MAPS[crm].objects[object] ?? {}).filter(
+    ([, property]) => property?.object === object,
   );
   const columns = own.map(([field]) => ({
     header: CANONICAL_FIELDS[field as CanonicalField].label,
     field: field as CanonicalField,
   }));
-  const table = tableFields(defaultMapping(crm, 'contacts', columns));
+  const table = tableFields(defaultMapping(crm, object, columns));
 
   const source = connectCli(crm, process.env);
   const report = await importRecords({
@@ -107,7 +109,7 @@ export async function importCommand(args: string[]): Promise<number> {
   if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     process.stdout.write(
-      `Imported ${rows.length} contacts from ${source.where} into ${values.out} (${report.apiCalls.total} API calls).\n`,
+      `Imported ${rows.length} ${object} records from ${source.where} into ${values.out} (${report.apiCalls.total} API calls).\n`,
     );
   }
   return 0;

@@ -150,7 +150,7 @@ export async function exportRows(options: ExportOptions): Promise<ExportReport> 
       continue;
     }
     const current = propertiesToValues(table, record.properties, row.normalize);
-    const changed = changedProperties(table, row, current);
+    const changed = changedProperties(table, row, current, connector.provider.required[table.object] ?? []);
     const values = { ...current, ...propertiesToValues(table, row.properties, row.normalize) };
     if (Object.keys(changed).length === 0) {
       settle(row, { status: 'unchanged', crmId: record.id, values: current });
@@ -189,7 +189,9 @@ export async function exportRows(options: ExportOptions): Promise<ExportReport> 
       upserts.push({
         row,
         input: { key: { property: table.rowIdProperty, value: row.rowId }, properties: completed.properties },
-        values: propertiesToValues(table, completed.properties, row.normalize),
+        // The base is what the sheet holds: a value derived for the CRM (a Company from the email's
+        // domain) then reads as a CRM change, and the next merge brings it into the row.
+        values: propertiesToValues(table, row.properties, row.normalize),
       });
       continue;
     }
@@ -355,11 +357,14 @@ function changedProperties(
   table: TableFields,
   row: Prepared,
   current: Readonly<Record<string, FieldValue>>,
+  required: readonly string[],
 ): Record<string, string | null> {
   const changed: Record<string, string | null> = {};
   const next = propertiesToValues(table, row.properties, row.normalize);
   for (const field of table.synced) {
     if (!field.writable || field.property === undefined || !(field.property in row.properties)) continue;
+    // An empty cell cannot clear what the CRM requires (a Lead's Company): the CRM keeps its value.
+    if (row.properties[field.property] === null && required.includes(field.property)) continue;
     if (!valuesEqual(field.type, next[field.key] ?? null, current[field.key] ?? null, row.normalize)) {
       changed[field.property] = row.properties[field.property] ?? null;
     }

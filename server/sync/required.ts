@@ -63,12 +63,12 @@ export function withRequired(
     const field = fieldOf(table, property);
     const derived = field ? derive(field, values) : undefined;
     if (derived) complete[property] = derived;
-    else
-      missing.push(
-        field
-          ? `${CANONICAL_FIELDS[field as keyof typeof CANONICAL_FIELDS]?.label ?? field} (${property})`
-          : property,
-      );
+    else {
+      const label = field
+        ? (CANONICAL_FIELDS[field as keyof typeof CANONICAL_FIELDS]?.label ?? field)
+        : property;
+      missing.push(label.toLowerCase() === property.toLowerCase() ? label : `${label} (${property})`);
+    }
   }
   if (missing.length === 0) return { properties: complete };
   return {

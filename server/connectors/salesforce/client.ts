@@ -75,6 +75,27 @@ export function createSalesforceClient(
   runner: RequestRunner,
   options: { readonly bulkPollMs?: number } = {},
 ): CrmConnector {
+  // Fields each object has, read once per connector: a query naming a field the org lacks (a custom field
+  // setup-fields has not created yet) fails whole, so reads ask only for fields that exist.
+  const described = new Map<string, Promise<Set<string>>>();
+  const fieldsOf = (object: string) => {
+    let fields = described.get(object);
+    if (!fields) {
+      // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
+      fields = connection
+        .sobject(soqlName(object))
+        .describe()
+        .then((result) => new Set(result.fields.map((field) => field.name.toLowerCase())));
+      described.set(object, fields);
+      fields.catch(() => described.delete(object));
+    }
+    return fields;
+  };
+  const existing = async (object: string, properties: readonly string[]) => {
+    const fields = await fieldsOf(object);
+    return properties.filter((property) => fields.has(soqlName(property).toLowerCase()));
+  };
+
   const upsertChunk = async (
     object: string,
     property: string,
@@ -101,18 +122,26 @@ export function createSalesforceClient(
           'Importing a Salesforce list view is not supported yet; import with a filter on the view’s fields instead.',
         );
       }
-      return listPage(connection, object, {
-        ...options,
-        limit: Math.min(options.limit ?? pagination.pageSize, pagination.pageSize),
-      });
+      return existing(object, options.properties).then((properties) =>
+        listPage(connection, object, {
+          ...options,
+          properties,
+          limit: Math.min(options.limit ?? pagination.pageSize, pagination.pageSize),
+        }),
+      );
     },
 
     async getRecords(object, ids, options): Promise<GetResult> {
       const { idProperty } = options;
+      const properties = await existing(object, options.properties);
+      if (idProperty && (await existing(object, [idProperty])).length === 0) {
+        // The key field does not exist yet (setup-fields has not run): no record can carry a key.
+        return { records: [], missing: [...ids] };
+      }
       if (idProperty) {
         const records: CrmRecord[] = [];
         for (const chunk of chunkValues(ids)) {
-          const soql = `${soqlSelect(object, ['Id', ...options.properties, idProperty, 'SystemModstamp'])} WHERE ${soqlIn(idProperty, chunk)}`;
+          const soql = `${soqlSelect(object, ['Id', ...properties, idProperty, 'SystemModstamp'])} WHERE ${soqlIn(idProperty, chunk)}`;
           records.push(...(await queryAll(connection, soql, false)).map(toCrmRecord));
         }
         // Text comparisons in SOQL, and unique external ids by default, are case-insensitive.
@@ -123,7 +152,7 @@ export function createSalesforceClient(
       const valid = ids.filter((id) => ID.test(id));
       const records: CrmRecord[] = [];
       for (const chunk of chunkValues(valid)) {
-        const soql = `${soqlSelect(object, ['Id', ...options.properties, 'IsDeleted', 'SystemModstamp'])} WHERE ${soqlIn('Id', chunk)}`;
+        const soql = `${soqlSelect(object, ['Id', ...properties, 'IsDeleted', 'SystemModstamp'])} WHERE ${soqlIn('Id', chunk)}`;
         records.push(...(await queryAll(connection, soql, true)).map(toCrmRecord));
       }
       // Salesforce answers with 18-character ids; callers may hold the 15-character form.
@@ -230,7 +259,13 @@ export function createSalesforceClient(
     },
 
     async findCandidates(object, queries, options) {
+      const properties = await existing(object, options.properties);
+      const fields = await fieldsOf(object);
       const clauses = queries
+        // A query on a field the org lacks (a custom key not created yet) can match nothing.
+        .filter((query) =>
+          Object.keys(query.where).every((field) => fields.has(soqlName(field).toLowerCase())),
+        )
         .map((query) =>
           Object.entries(query.where)
             .map(([field, values]) => [field, [...new Set(values.filter((v) => v !== ''))]] as const)
@@ -248,7 +283,7 @@ export function createSalesforceClient(
       }
       const soqls = statements.map(
         (statement) =>
-          `${soqlSelect(object, ['Id', ...options.properties, 'SystemModstamp'])} WHERE ${statement.join(' OR ')} LIMIT ${MAX_CANDIDATES}`,
+          `${soqlSelect(object, ['Id', ...properties, 'SystemModstamp'])} WHERE ${statement.join(' OR ')} LIMIT ${MAX_CANDIDATES}`,
       );
       const found = new Map<string, CrmRecord>();
       for (const record of await compositeQueries(connection, soqls, MAX_CANDIDATES))
