@@ -189,6 +189,22 @@ describe('HubSpot end to end through the companion', () => {
     expect(contactOf('row-1')?.properties.city).toBe('Paris');
   });
 
+  it('writes a resolved conflict to the side that lacked the chosen value, and the next sync agrees', async () => {
+    const { body } = await session.api('GET', `/api/v1/tables/${tableId}/conflicts`);
+    const [conflict] = body.conflicts;
+    const resolved = await session.api('POST', `/api/v1/tables/${tableId}/conflicts/resolve`, {
+      resolutions: [{ conflictId: conflict.id, take: 'sheet' }],
+    });
+    expect(resolved.body).toMatchObject({ resolved: 1, conflicts: [{ writeCrm: true, writeSheet: false }] });
+    await waitFor(() => (contactOf('row-1')?.properties.city === 'Oslo' ? true : undefined));
+    await portal.flushWebhooks();
+    const job = await exportSheet();
+    expect(job.result.rows.find((r) => r.rowId === 'row-1')?.status).toBe('unchanged');
+    expect(rowOf('row-1')?.cells.City).toBe('Oslo');
+    const open = await session.api('GET', `/api/v1/tables/${tableId}/conflicts`);
+    expect(open.body.conflicts).toEqual([]);
+  });
+
   it('marks the row archived when its contact is deleted in HubSpot, keeping the row', async () => {
     portal.state.deleteAsUser('contacts', contactOf('row-2')?.id ?? '');
     await portal.flushWebhooks();

@@ -4,6 +4,7 @@ import { applyCrmEvents } from './apply-crm-events.ts';
 import { EXPORT_RETRIES, type ExportJob, exportJobSchema, runExportJob } from './export-job.ts';
 import { IMPORT_RETRIES, type ImportJob, importJobSchema, runImportJob } from './import-job.ts';
 import { OUTREACH_RETRIES, type OutreachJob, outreachJobSchema, runOutreachJob } from './outreach.ts';
+import { applyResolutions, type ResolutionJob, resolutionJobSchema } from './resolutions.ts';
 import type { SyncRuntime } from './runtime.ts';
 
 const connectionRef = z.strictObject({ tenantId: z.string().min(1), connectionId: z.string().min(1) });
@@ -18,6 +19,8 @@ export interface SyncJobs {
   readonly outreach: JobKind<OutreachJob>;
   /** Brings CRM records into the tab. */
   readonly import: JobKind<ImportJob>;
+  /** Writes the values people chose for conflicts to both sides. */
+  readonly resolutions: JobKind<ResolutionJob>;
 }
 
 /**
@@ -56,7 +59,16 @@ export function defineSyncJobs(queue: JobQueue, runtime: SyncRuntime): SyncJobs 
     retryDelaySeconds: 5,
     expireInSeconds: 1800,
   });
-  return { crmEvents, export: exportKind, outreach, import: importKind };
+  const resolutions = queue.define('apply-resolutions', {
+    schema: resolutionJobSchema,
+    handler: async (data, ctx) => {
+      const written = await applyResolutions(runtime, data, ctx);
+      runtime.logger.info({ ...written, table: data.tableId }, 'Applied conflict resolutions');
+    },
+    retryLimit: 5,
+    retryDelaySeconds: 5,
+  });
+  return { crmEvents, export: exportKind, outreach, import: importKind, resolutions };
 }
 
 /** How long a connection's wake-up waits for more deliveries before it queues the worker. */

@@ -6,6 +6,7 @@ import { crmIdOf, crmIdsOf } from './crm-ids.ts';
 import type { ApiHandlers } from './handlers.ts';
 import { recordResolutions } from './resolve-conflicts.ts';
 import { findTable, scopeOf } from './scope.ts';
+import type { SyncDeps } from './sync.ts';
 
 /** The contract has no paging for conflicts; this is the most the review list shows at once. */
 const MAX_LISTED = 1000;
@@ -28,7 +29,10 @@ export function toApiConflict(conflict: Conflict, crmId: string): ApiConflict {
 }
 
 /** `GET /tables/{tableId}/conflicts` and `POST /tables/{tableId}/conflicts/resolve`. */
-export function conflictHandlers(db: Database): Pick<ApiHandlers, 'listConflicts' | 'resolveConflicts'> {
+export function conflictHandlers(
+  db: Database,
+  sync?: SyncDeps,
+): Pick<ApiHandlers, 'listConflicts' | 'resolveConflicts'> {
   return {
     async listConflicts(c, { params, query }) {
       const scope = scopeOf(callerOf(c));
@@ -46,7 +50,23 @@ export function conflictHandlers(db: Database): Pick<ApiHandlers, 'listConflicts
     },
 
     async resolveConflicts(c, { params, body }) {
-      return recordResolutions(db, scopeOf(callerOf(c)), params.tableId, body.resolutions);
+      const scope = scopeOf(callerOf(c));
+      const recorded = await recordResolutions(db, scope, params.tableId, body.resolutions);
+      if (sync && recorded.resolved > 0) {
+        // The choices are stored; writing them to both sides is a job, keyed like every sync job of the
+        // table's connection so it cannot race a webhook round.
+        const table = await findTable(db.repos, scope, params.tableId);
+        await sync.jobs.resolutions.send(
+          {
+            tenantId: scope.tenantId,
+            tableId: table.id,
+            conflictIds: recorded.conflicts.map((c) => c.id),
+            actor: scope.email,
+          },
+          { key: table.connectionId },
+        );
+      }
+      return recorded;
     },
   };
 }

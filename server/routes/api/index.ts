@@ -40,7 +40,7 @@ export function apiRoutes(deps: ApiDeps): Hono<AuthEnv> {
     ...connectionHandlers(deps.db),
     ...connectHandlers(deps.oauth),
     ...tableHandlers(deps.db),
-    ...conflictHandlers(deps.db),
+    ...conflictHandlers(deps.db, deps.sync),
     ...auditHandlers(deps.db),
     ...jobHandlers(deps.db),
     ...syncHandlers(deps.db, deps.sync),

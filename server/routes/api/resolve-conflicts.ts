@@ -74,8 +74,8 @@ function choiceOf(resolution: ConflictResolution): ConflictChoice {
 /**
  * Records people's choices for conflicts of a table, all or none, in one transaction: each conflict is
  * marked resolved with the value kept and gets an audit entry. Writing the values to the sheet and the
- * CRM is the sync engine's work (a later issue), which applies recorded resolutions: nothing here claims
- * it happened, and the response says which sides still need the value.
+ * CRM is the `apply-resolutions` job's (queued by the route after this commits): nothing here claims it
+ * happened, and the response says which sides need the value.
  */
 export async function recordResolutions(
   db: Database,
