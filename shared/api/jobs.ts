@@ -19,6 +19,10 @@ export const jobSchema = z.strictObject({
   progress: z.strictObject({
     done: z.number().int().min(0),
     total: z.number().int().min(0).nullable(),
+    /** 0-100 once the total is known. */
+    percent: z.number().min(0).max(100).nullable().optional(),
+    /** Seconds left at the pace so far; null until the job has made some progress. */
+    etaSeconds: z.number().min(0).nullable().optional(),
   }),
   error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string() }).optional(),
   /**

@@ -10,6 +10,7 @@ import {
   signedInSheet,
 } from '../../../test/support/api.ts';
 import { cursorToId } from './audit.ts';
+import { toApiJob } from './jobs.ts';
 
 let bed: ApiTestbed;
 beforeAll(async () => {
@@ -338,8 +339,20 @@ describe('jobs', () => {
         id: data.job.id,
         kind: 'export',
         status: 'queued',
-        progress: { done: 1, total: 4 },
+        progress: { done: 1, total: 4, percent: 25, etaSeconds: null },
       });
+    });
+
+    it('estimates the time left of a running job from its pace so far', async () => {
+      const { repos } = bed.db;
+      const job = await repos.jobs.create(ann.tenantId, { kind: 'export', tableId: data.table.id });
+      await repos.jobs.start(ann.tenantId, job.id);
+      await repos.jobs.updateProgress(ann.tenantId, job.id, { done: 100, total: 400 });
+      const stored = await repos.jobs.get(ann.tenantId, job.id);
+      if (!stored?.startedAt) throw new Error('the job did not start');
+      // 100 of 400 done in 10 s: 300 more take 30 s.
+      const later = toApiJob(stored, stored.startedAt.getTime() + 10_000);
+      expect(later.progress).toEqual({ done: 100, total: 400, percent: 25, etaSeconds: 30 });
     });
 
     it('reports a failure in the API error shape, unknown codes as internal', async () => {
@@ -353,7 +366,7 @@ describe('jobs', () => {
         id: job.id,
         kind: 'import',
         status: 'failed',
-        progress: { done: 0, total: null },
+        progress: { done: 0, total: null, percent: null, etaSeconds: null },
         error: { code: 'internal', message: 'HubSpot refused: daily limit reached.' },
       });
     });

@@ -13,18 +13,28 @@ function errorCode(code: string): ErrorCode {
   return (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : 'internal';
 }
 
+/** Percent done and the time left at the pace so far, for a running job with a known total. */
+function pace(job: Job, done: number, total: number | null, now: number) {
+  const percent = total === null ? null : total === 0 ? 100 : Math.min(100, Math.round((done / total) * 100));
+  const elapsed = job.startedAt ? (now - job.startedAt.getTime()) / 1000 : 0;
+  const etaSeconds =
+    job.status === 'running' && total !== null && done > 0 && elapsed > 0
+      ? Math.max(0, Math.round((elapsed / done) * (total - done)))
+      : job.status === 'succeeded'
+        ? 0
+        : null;
+  return { percent, etaSeconds };
+}
+
 /** A stored job as the sidebar's progress bar sees it. */
-export function toApiJob(job: Job): ApiJob {
+export function toApiJob(job: Job, now: number = Date.now()): ApiJob {
+  const done = job.progress ? count(job.progress.done) : 0;
+  const total = job.progress?.total === null || !job.progress ? null : count(job.progress.total);
   return {
     id: job.id,
     kind: job.kind,
     status: job.status,
-    progress: job.progress
-      ? {
-          done: count(job.progress.done),
-          total: job.progress.total === null ? null : count(job.progress.total),
-        }
-      : { done: 0, total: null },
+    progress: { done, total, ...pace(job, done, total, now) },
     ...(job.error ? { error: { code: errorCode(job.error.code), message: job.error.message } } : {}),
     ...(job.status === 'succeeded' && job.result !== null ? { result: job.result } : {}),
   };
