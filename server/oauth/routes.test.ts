@@ -53,7 +53,7 @@ describe('connecting a CRM through OAuth', () => {
     const hubspot: OAuthCrm = {
       crm: 'hubspot',
       label: 'HubSpot',
-      client: {
+      client: () => ({
         authorizeUrl: 'https://app.hubspot.example/oauth/authorize',
         tokenUrl,
         clientId: 'client-1',
@@ -62,7 +62,7 @@ describe('connecting a CRM through OAuth', () => {
         scopes: ['crm.objects.contacts.write'],
         pkce: true,
         allowHttp: true,
-      },
+      }),
       account: async () => ({
         accountId: accountLabel === 'HubSpot portal 4242' ? '4242' : '999',
         label: accountLabel,
