@@ -252,6 +252,18 @@ describe('Salesforce end to end through the companion', () => {
     await waitFor(async () => ((await pendingPolls()).length === 1 ? true : undefined));
   });
 
+  it('marks the row archived when the poll finds its Lead deleted (Salesforce sends no message on delete)', async () => {
+    org.setOutboundTarget(undefined);
+    org.state.deleteAsUser('Lead', String(leadOf('row-1')?.Id));
+    await companion.queue.send('crm-poll', { tenantId, tableId }, { key: session.connectionId });
+    const status = await waitFor(() => {
+      const cell = rowOf('row-1')?.cells['Rowbridge Status'];
+      return typeof cell === 'string' && cell.startsWith('Archived') ? cell : undefined;
+    });
+    expect(status).toMatch(/deleted in Salesforce/);
+    expect(rowOf('row-1')?.cells.Email).toBe('ann@acme.example');
+  });
+
   it('keeps the poll scheduled across a restart, and reaches the sandbox org at the new address', async () => {
     const before = await pendingPolls();
     await companion.close();

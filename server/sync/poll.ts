@@ -113,6 +113,8 @@ export async function runPoll(
     const page = await connector.listRecords(table.crmObject, {
       modifiedSince: new Date(since - POLL_OVERLAP_MS).toISOString(),
       properties: [],
+      // A deletion moves SystemModstamp too: the merge then marks the linked row archived.
+      includeArchived: true,
       ...(after ? { after } : {}),
     });
     const ids = page.records.map((record) => record.id);
