@@ -234,6 +234,35 @@ describe('POST /webhooks/salesforce/outbound/{connectionId}', () => {
     ).toBe(500);
   });
 
+  it('accepts the message the Apex notifier template sends (docs/salesforce/RowbridgeNotifier.cls)', async () => {
+    // What RowbridgeNotifier.envelope() builds for one deleted Lead, character for character.
+    const apex =
+      '<?xml version="1.0" encoding="UTF-8"?>' +
+      '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+      '<soapenv:Body><notifications xmlns="http://soap.sforce.com/2005/09/outbound">' +
+      `<OrganizationId>${ORG}</OrganizationId>` +
+      '<ActionId>RowbridgeNotifier</ActionId>' +
+      '<SessionId xsi:nil="true"/>' +
+      '<Notification><Id>00Q8d000010AAAAAAA-1748865540000</Id>' +
+      '<sObject xsi:type="sf:Lead" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">' +
+      '<sf:Id>00Q8d000010AAAAAAA</sf:Id>' +
+      '<sf:IsDeleted>true</sf:IsDeleted>' +
+      '<sf:CreatedDate>2025-06-01T08:00:00.000Z</sf:CreatedDate>' +
+      '<sf:LastModifiedDate>2025-06-02T11:59:00.000Z</sf:LastModifiedDate>' +
+      '<sf:SystemModstamp>2025-06-02T11:59:00.000Z</sf:SystemModstamp>' +
+      `<sf:LastModifiedById>${SALES_USER}</sf:LastModifiedById>` +
+      '</sObject></Notification>' +
+      '</notifications></soapenv:Body></soapenv:Envelope>';
+    const response = await post(urlOf(connection), apex);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<Ack>true</Ack>');
+    const { rows } = await db.client.query<{ payload: { kind: string; objectType: string } }>(
+      'select payload from inbox_events where source = $1 and vendor_event_id = $2',
+      [salesforceSource(connection.id), '00Q8d000010AAAAAAA-1748865540000'],
+    );
+    expect(rows[0]?.payload).toMatchObject({ kind: 'deleted', objectType: 'Lead' });
+  });
+
   it('has no URL for connections to other CRMs, or whose org is not known yet', () => {
     expect(salesforceOutboundUrl(PUBLIC, keyring, { ...connection, crm: 'hubspot' })).toBeUndefined();
     expect(salesforceOutboundUrl(PUBLIC, keyring, { ...connection, accountId: null })).toBeUndefined();
