@@ -141,6 +141,14 @@ describe('connecting a CRM through OAuth', () => {
       { token: ann.token, sheet: ann.sheet },
     );
     expect(salesforce).toMatchObject({ status: 400, body: { error: { code: 'crm_not_configured' } } });
+    // HubSpot has one sign-in page: a login host is a mistake, not something to pass on.
+    const withHost = await call(
+      app,
+      ROUTES.connectCrm,
+      { crm: 'hubspot' },
+      { token: ann.token, sheet: ann.sheet, query: { loginUrl: 'https://test.salesforce.com' } },
+    );
+    expect(withHost).toMatchObject({ status: 400, body: { error: { code: 'invalid_input' } } });
   });
 
   it('tells the sidebar when the user declines', async () => {
