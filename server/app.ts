@@ -7,6 +7,7 @@ import { httpMetrics } from './observability/http-metrics.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { requestLogging } from './observability/request-logging.ts';
+import type { WebhookUrlOf } from './routes/api/connections.ts';
 import { apiRoutes } from './routes/api/index.ts';
 import type { SyncDeps } from './routes/api/sync.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -33,6 +34,8 @@ export interface AppDeps {
   readonly oauth?: OAuthDeps;
   /** The sync engine (connectors and jobs); absent, sync routes answer `crm_not_configured`. */
   readonly sync?: SyncDeps;
+  /** The per-connection webhook URL the API shows (Salesforce Outbound Messages). */
+  readonly webhookUrlOf?: WebhookUrlOf;
   /**
    * PostgreSQL instead of the embedded database (as in `ServerConfig`): what `/healthz` reports while no
    * database is open yet. An open `db` reports its own kind.
@@ -65,6 +68,7 @@ export function createApp(deps: AppDeps): Hono {
         checkResponse,
         ...(deps.oauth ? { oauth: deps.oauth } : {}),
         ...(deps.sync ? { sync: deps.sync } : {}),
+        ...(deps.webhookUrlOf ? { webhookUrlOf: deps.webhookUrlOf } : {}),
       }),
     );
     if (deps.oauth) app.route('/oauth', oauthRoutes(deps.oauth));

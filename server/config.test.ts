@@ -45,6 +45,42 @@ describe('loadConfig', () => {
     expect(config.crms.hubspot).toEqual({ clientId: 'abc', clientSecret: 'def' });
   });
 
+  it('takes a Salesforce connected app, both halves or neither, and a Salesforce login host only', () => {
+    const production = {
+      GOOGLE_ADDON_CLIENT_ID: 'client',
+      ROWBRIDGE_ENCRYPTION_KEY: 'k1:AAAA',
+      ROWBRIDGE_PUBLIC_URL: 'https://rb.example.com',
+    };
+    expect(failure({ ...production, SALESFORCE_CLIENT_SECRET: 'def' }).fields).toEqual([
+      'SALESFORCE_CLIENT_ID',
+    ]);
+    const config = loadConfig({
+      ...production,
+      SALESFORCE_CLIENT_ID: 'key',
+      SALESFORCE_CLIENT_SECRET: 'secret',
+    });
+    expect(config.crms.salesforce).toEqual({
+      clientId: 'key',
+      clientSecret: 'secret',
+      loginUrl: 'https://login.salesforce.com',
+    });
+    const myDomain = loadConfig({
+      ...production,
+      SALESFORCE_CLIENT_ID: 'key',
+      SALESFORCE_CLIENT_SECRET: 'secret',
+      SALESFORCE_LOGIN_URL: 'https://Acme.my.salesforce.com/',
+    });
+    expect(myDomain.crms.salesforce?.loginUrl).toBe('https://acme.my.salesforce.com');
+    const refused = failure({
+      ...production,
+      SALESFORCE_CLIENT_ID: 'key',
+      SALESFORCE_CLIENT_SECRET: 'secret',
+      SALESFORCE_LOGIN_URL: 'https://login.evil.example',
+    });
+    expect(refused.fields).toEqual(['SALESFORCE_LOGIN_URL']);
+    expect(refused.message).toContain('not a Salesforce login host');
+  });
+
   it('accepts a complete production configuration', () => {
     const config = loadConfig({
       GOOGLE_ADDON_CLIENT_ID: 'client.apps.googleusercontent.com',

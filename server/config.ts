@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import * as z from 'zod';
 import { problemsFromZod, RowbridgeError } from '../shared/errors.ts';
 import type { Mode } from './app.ts';
+import { checkSalesforceLoginUrl, SALESFORCE_PRODUCTION_LOGIN } from './oauth/salesforce-hosts.ts';
 import { registerSecret } from './security/redact.ts';
 import type { SheetsCredentials } from './sheets/client.ts';
 import { packageVersion } from './version.ts';
@@ -34,6 +35,12 @@ export interface ServerConfig {
   /** CRM apps registered for OAuth (production); the sandbox CRMs need none. */
   readonly crms: {
     readonly hubspot?: { readonly clientId: string; readonly clientSecret: string; readonly appId?: string };
+    /** The connected app; `loginUrl` is where users sign in unless they choose another host. */
+    readonly salesforce?: {
+      readonly clientId: string;
+      readonly clientSecret: string;
+      readonly loginUrl: string;
+    };
   };
 }
 
@@ -87,6 +94,9 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\d+$/, { error: 'must be the numeric app id from the HubSpot app page' })
     .optional(),
+  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+  SALESFORCE_LOGIN_URL: z.string().min(1).optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -134,6 +144,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       path: [raw.HUBSPOT_CLIENT_ID ? 'HUBSPOT_CLIENT_SECRET' : 'HUBSPOT_CLIENT_ID'],
     });
   }
+  if (Boolean(raw.SALESFORCE_CLIENT_ID) !== Boolean(raw.SALESFORCE_CLIENT_SECRET)) {
+    missing.push({
+      code: 'config_invalid',
+      message:
+        "SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET: set both (the connected app's consumer key and secret) or neither",
+      path: [raw.SALESFORCE_CLIENT_ID ? 'SALESFORCE_CLIENT_SECRET' : 'SALESFORCE_CLIENT_ID'],
+    });
+  }
+  const salesforceLogin = loginUrlOf(raw.SALESFORCE_LOGIN_URL);
+  if (typeof salesforceLogin !== 'string') missing.push(salesforceLogin.problem);
   const sheets = raw.GOOGLE_SERVICE_ACCOUNT_KEY ? serviceAccount(raw.GOOGLE_SERVICE_ACCOUNT_KEY) : undefined;
   if (sheets && 'problem' in sheets) missing.push(sheets.problem);
   if (!result.success || missing.length) {
@@ -146,6 +166,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     );
   }
   const parsed = result.data;
+  // The connected app's secret travels in token requests; keep it out of every log line.
+  if (parsed.SALESFORCE_CLIENT_SECRET) registerSecret(parsed.SALESFORCE_CLIENT_SECRET);
   return {
     version: packageVersion(),
     mode,
@@ -172,8 +194,32 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
             },
           }
         : {}),
+      ...(parsed.SALESFORCE_CLIENT_ID &&
+      parsed.SALESFORCE_CLIENT_SECRET &&
+      typeof salesforceLogin === 'string'
+        ? {
+            salesforce: {
+              clientId: parsed.SALESFORCE_CLIENT_ID,
+              clientSecret: parsed.SALESFORCE_CLIENT_SECRET,
+              loginUrl: salesforceLogin,
+            },
+          }
+        : {}),
     },
   };
+}
+
+/** `SALESFORCE_LOGIN_URL`, checked like a user's choice (Salesforce hosts only), or the production host. */
+function loginUrlOf(
+  value: string | undefined,
+): string | { problem: { code: 'config_invalid'; message: string; path: string[] } } {
+  if (value === undefined) return SALESFORCE_PRODUCTION_LOGIN;
+  try {
+    return checkSalesforceLoginUrl(value, 'SALESFORCE_LOGIN_URL');
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { problem: { code: 'config_invalid', message, path: ['SALESFORCE_LOGIN_URL'] } };
+  }
 }
 
 const serviceAccountKeySchema = z.object({ client_email: z.email(), private_key: z.string().min(1) });

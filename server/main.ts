@@ -1,25 +1,26 @@
-import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { createApp } from './app.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
+import { crmsFor } from './crm-apps.ts';
 import { listen } from './listen.ts';
-import type { OAuthCrms } from './oauth/crms.ts';
-import { HUBSPOT_API_BASE, HUBSPOT_APP_BASE, hubspotOAuth } from './oauth/hubspot.ts';
+import { HUBSPOT_API_BASE } from './oauth/hubspot.ts';
 import type { OAuthDeps } from './oauth/routes.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { createQueue, type JobQueue } from './queue/index.ts';
 import { loadSandboxIdentity, SANDBOX_AUDIENCE, sandboxIdentityRoutes } from './sandbox/google/identity.ts';
-import { SANDBOX_HUBSPOT_CLIENT } from './sandbox/hubspot/client.ts';
-import { createSandboxHubSpot } from './sandbox/hubspot/index.ts';
 import { loadKeyring } from './security/keyring.ts';
 import { registerSecret } from './security/redact.ts';
 import { type Database, openDatabase } from './store/database.ts';
+import type { Connection } from './store/repos/index.ts';
 import { crmEventWaker, defineSyncJobs } from './sync/jobs.ts';
-import type { HubSpotApp, SyncRuntime } from './sync/runtime.ts';
+import { armPolls } from './sync/poll.ts';
+import type { SyncRuntime } from './sync/runtime.ts';
 import { sheetsFor } from './sync/sheets-runtime.ts';
 import { hubspotWebhookRoutes } from './webhooks/hubspot.ts';
+import { salesforceWebhookRoutes } from './webhooks/salesforce.ts';
+import { salesforceOutboundUrl } from './webhooks/salesforce-endpoint.ts';
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before the process exits anyway. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -38,69 +39,8 @@ export interface Companion {
 export interface CompanionOptions {
   /** Registers job kinds before the queue starts (the sync engine's jobs; tests' own). */
   readonly defineJobs?: (queue: JobQueue, db: Database) => void;
-}
-
-/**
- * The CRMs users can connect: the registered production apps, or in sandbox mode the sandbox CRMs served
- * by this companion under `/sandbox/<crm>`. `publicUrl()` is read per flow (a port-0 start fills it in).
- */
-function crmsFor(
-  config: ServerConfig,
-  publicUrl: () => string,
-): {
-  crms: OAuthCrms;
-  sandboxes: Record<string, Sandbox>;
-  hubspotApp?: HubSpotApp;
-  /** Points each sandbox CRM's webhooks at this companion, once its URL is known. */
-  aimWebhooks: () => void;
-} {
-  if (config.mode === 'sandbox') {
-    const hubspot = createSandboxHubSpot({
-      ...SANDBOX_HUBSPOT_CLIENT,
-      stateFile: join(config.dataDir, 'sandbox', 'hubspot.json'),
-    });
-    return {
-      hubspotApp: {
-        ...SANDBOX_HUBSPOT_CLIENT,
-        appId: String(hubspot.appId),
-        apiBase: () => `${publicUrl()}/sandbox/hubspot`,
-      },
-      aimWebhooks: () => hubspot.setWebhookTarget(`${publicUrl()}/webhooks/hubspot`),
-      crms: {
-        hubspot: hubspotOAuth({
-          ...SANDBOX_HUBSPOT_CLIENT,
-          urls: () => ({
-            appBase: `${publicUrl()}/sandbox/hubspot`,
-            apiBase: `${publicUrl()}/sandbox/hubspot`,
-            redirectUri: `${publicUrl()}/oauth/hubspot/callback`,
-          }),
-          allowHttp: true,
-        }),
-      },
-      sandboxes: { hubspot },
-    };
-  }
-  const crms: OAuthCrms = {};
-  const hubspotApp: HubSpotApp | undefined = config.crms.hubspot && {
-    ...config.crms.hubspot,
-    apiBase: () => HUBSPOT_API_BASE,
-  };
-  if (config.crms.hubspot) {
-    crms.hubspot = hubspotOAuth({
-      ...config.crms.hubspot,
-      urls: () => ({
-        appBase: HUBSPOT_APP_BASE,
-        apiBase: HUBSPOT_API_BASE,
-        redirectUri: `${publicUrl()}/oauth/hubspot/callback`,
-      }),
-    });
-  }
-  return { crms, sandboxes: {}, ...(hubspotApp ? { hubspotApp } : {}), aimWebhooks: () => {} };
-}
-
-interface Sandbox {
-  readonly app: { fetch: Hono['fetch'] };
-  close(): Promise<void>;
+  /** The clock polls are scheduled by (tests pin it); the queue itself keeps the database's time. */
+  readonly now?: () => number;
 }
 
 /** Identity tokens: Google's in production; in sandbox, the companion's own local issuer. */
@@ -162,7 +102,10 @@ export async function startCompanion(
     });
     const identity = await identityFor(config);
     let publicUrl = config.publicUrl;
-    const { crms, sandboxes, hubspotApp, aimWebhooks } = crmsFor(config, () => publicUrl);
+    const { crms, sandboxes, hubspotApp, salesforceApp, aimWebhooks } = crmsFor(config, () => publicUrl);
+    // Salesforce connections show the Outbound Message URL an administrator configures in the org.
+    const webhookUrlOf = (connection: Connection) =>
+      salesforceOutboundUrl(publicUrl, keys.keyring, connection);
     const sheets = sheetsFor(config, () => publicUrl);
     const runtime: SyncRuntime = {
       db,
@@ -172,11 +115,17 @@ export async function startCompanion(
       hubspotApiBase:
         config.mode === 'sandbox' ? () => `${publicUrl}/sandbox/hubspot` : () => HUBSPOT_API_BASE,
       ...(hubspotApp ? { hubspot: hubspotApp } : {}),
+      ...(salesforceApp ? { salesforce: salesforceApp } : {}),
       ...(sheets.port ? { sheets: sheets.port } : {}),
     };
-    const syncJobs = defineSyncJobs(jobs, runtime);
+    const now = options.now ?? Date.now;
+    const syncJobs = defineSyncJobs(jobs, runtime, { now });
     options.defineJobs?.(jobs, db);
     await jobs.start();
+    // Polls live in the queue; this re-arms any whose chain ended (see sync/poll.ts).
+    await armPolls(runtime, syncJobs.poll, now()).catch((error: unknown) =>
+      logger.error({ err: error }, 'Could not arm the CRM polls; they start when their tables change'),
+    );
     const oauth: OAuthDeps = {
       db,
       keyring: keys.keyring,
@@ -194,8 +143,13 @@ export async function startCompanion(
       verify: identity.verify,
       oauth,
       sync: { runtime, jobs: syncJobs },
+      webhookUrlOf,
     });
     if (identity.sandbox) app.route('/sandbox/google', identity.sandbox);
+    // The events are stored before the answer: if no worker is woken now, the next wake or sweep runs them.
+    const wake = crmEventWaker(syncJobs, (error) =>
+      logger.error({ err: error }, 'Could not wake the CRM event worker'),
+    );
     app.route(
       '/',
       hubspotWebhookRoutes({
@@ -210,12 +164,10 @@ export async function startCompanion(
             }
           : {}),
         publicUrl: () => publicUrl,
-        // The events are stored before the answer: if no worker is woken now, the next wake or sweep runs them.
-        wake: crmEventWaker(syncJobs, (error) =>
-          logger.error({ err: error }, 'Could not wake the CRM event worker'),
-        ),
+        wake,
       }),
     );
+    app.route('/', salesforceWebhookRoutes({ db, keyring: keys.keyring, logger, wake }));
     if (sheets.sandbox) {
       const sandboxSheets = sheets.sandbox;
       app.all('/v4/*', (c) => sandboxSheets.app.fetch(c.req.raw));

@@ -62,7 +62,7 @@ export async function replaceCredentials(
   keyring: Keyring,
   connection: Connection,
   credentials: CrmCredentials,
-  extra: { expiresAt?: Date | null; scopes?: readonly string[] } = {},
+  extra: { expiresAt?: Date | null; scopes?: readonly string[]; instanceUrl?: string } = {},
 ): Promise<Connection | undefined> {
   const sealed = seal(keyring, crmCredentialsSchema.parse(credentials), { aad: connection.id });
   return db.repos.connections.updateCredentials(connection.tenantId, connection.id, {

@@ -7,8 +7,8 @@ import { type RefreshingTokenOptions, refreshingTokenSource, type TokenSource } 
 
 /**
  * The token source of a stored connection: reads its sealed credentials, refreshes through `exchange`
- * (the CRM's token endpoint, e.g. `refreshHubSpotToken`) and stores rotated tokens with
- * `replaceCredentials`' compare-and-swap, so two workers refreshing at once keep one valid refresh token.
+ * (the CRM's token endpoint, e.g. `refreshHubSpotToken`) and stores rotated tokens (and a moved Salesforce
+ * instance URL) with `replaceCredentials`' compare-and-swap, so two workers refreshing at once keep one valid refresh token.
  * A `token` connection (private app, API key) never refreshes.
  */
 export function storedTokenSource(
@@ -31,12 +31,17 @@ export function storedTokenSource(
     load,
     exchange,
     async swap(connection, next) {
+      const { instanceUrl, expiresAt, ...tokens } = next;
       const stored = await replaceCredentials(
         db,
         keyring,
         connection,
-        { kind: 'oauth', ...next },
-        next.expiresAt === undefined ? {} : { expiresAt: new Date(next.expiresAt) },
+        { kind: 'oauth', ...tokens, ...(expiresAt === undefined ? {} : { expiresAt }) },
+        {
+          ...(expiresAt === undefined ? {} : { expiresAt: new Date(expiresAt) }),
+          // An org Salesforce moved answers the refresh with its new host; it goes in the same swap.
+          ...(instanceUrl && instanceUrl !== connection.instanceUrl ? { instanceUrl } : {}),
+        },
       );
       return stored !== undefined;
     },

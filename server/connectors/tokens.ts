@@ -15,6 +15,17 @@ export function staticToken(token: string): TokenSource {
   return { current: () => token };
 }
 
+/** What a token endpoint answered to a refresh. */
+export interface ExchangedTokenSet {
+  readonly accessToken: string;
+  /** A rotated refresh token: the old one no longer works, so this one must be stored. */
+  readonly refreshToken?: string;
+  /** Epoch ms. */
+  readonly expiresAt?: number;
+  /** Salesforce's `instance_url` when the org moved: later calls go there. */
+  readonly instanceUrl?: string;
+}
+
 /** Stored OAuth tokens, as far as refreshing is concerned. */
 export interface StoredTokens<Version> {
   readonly accessToken: string;
@@ -27,15 +38,12 @@ export interface RefreshingTokenOptions<Version> {
   /** Reads the tokens as stored now (another worker may have refreshed them). */
   load(): Promise<StoredTokens<Version>>;
   /** Exchanges a refresh token at the CRM's token endpoint. */
-  exchange(refreshToken: string): Promise<{ accessToken: string; refreshToken?: string; expiresAt?: number }>;
+  exchange(refreshToken: string): Promise<ExchangedTokenSet>;
   /**
    * Stores the new tokens only if the stored ones are still `version` (`replaceCredentials` semantics).
    * Resolves false when another writer won the race.
    */
-  swap(
-    version: Version,
-    next: { accessToken: string; refreshToken?: string; expiresAt?: number },
-  ): Promise<boolean>;
+  swap(version: Version, next: ExchangedTokenSet): Promise<boolean>;
 }
 
 /**

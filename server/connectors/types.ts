@@ -42,6 +42,11 @@ export interface ListOptions {
   readonly where?: Readonly<Record<string, readonly string[]>>;
   /** Only the members of this saved list (a HubSpot list id, a Salesforce list view id), in list order. */
   readonly list?: string;
+  /**
+   * Also records in the CRM's recycle bin, flagged `archived` (Salesforce `queryAll`), so a poll sees
+   * deletions. CRMs whose listing cannot include them ignore it.
+   */
+  readonly includeArchived?: boolean;
   readonly properties: readonly string[];
 }
 

@@ -40,7 +40,7 @@ export function hubspotOAuth(options: HubSpotOAuthOptions): OAuthCrm {
   return {
     crm: 'hubspot',
     label: 'HubSpot',
-    get client() {
+    client() {
       const { appBase, apiBase, redirectUri } = options.urls();
       return {
         authorizeUrl: `${appBase}${AUTHORIZE.pathname}`,

@@ -53,7 +53,7 @@ describe('connecting a CRM through OAuth', () => {
     const hubspot: OAuthCrm = {
       crm: 'hubspot',
       label: 'HubSpot',
-      client: {
+      client: () => ({
         authorizeUrl: 'https://app.hubspot.example/oauth/authorize',
         tokenUrl,
         clientId: 'client-1',
@@ -62,7 +62,7 @@ describe('connecting a CRM through OAuth', () => {
         scopes: ['crm.objects.contacts.write'],
         pkce: true,
         allowHttp: true,
-      },
+      }),
       account: async () => ({
         accountId: accountLabel === 'HubSpot portal 4242' ? '4242' : '999',
         label: accountLabel,
@@ -141,6 +141,14 @@ describe('connecting a CRM through OAuth', () => {
       { token: ann.token, sheet: ann.sheet },
     );
     expect(salesforce).toMatchObject({ status: 400, body: { error: { code: 'crm_not_configured' } } });
+    // HubSpot has one sign-in page: a login host is a mistake, not something to pass on.
+    const withHost = await call(
+      app,
+      ROUTES.connectCrm,
+      { crm: 'hubspot' },
+      { token: ann.token, sheet: ann.sheet, query: { loginUrl: 'https://test.salesforce.com' } },
+    );
+    expect(withHost).toMatchObject({ status: 400, body: { error: { code: 'invalid_input' } } });
   });
 
   it('tells the sidebar when the user declines', async () => {

@@ -3,13 +3,14 @@ import { html, raw } from 'hono/html';
 import { isRowbridgeError, RowbridgeError } from '../../shared/errors.ts';
 import { type CrmId, isCrmId } from '../../shared/mapping/schema.ts';
 import { type Caller, spreadsheetOf } from '../auth/middleware.ts';
-import { createConnection, replaceCredentials } from '../connections/credentials.ts';
+import { type CrmCredentials, createConnection, replaceCredentials } from '../connections/credentials.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Keyring } from '../security/keyring.ts';
 import type { Database } from '../store/database.ts';
+import type { Connection } from '../store/repos/index.ts';
 import { authorizeUrl, exchangeCode, newCodeVerifier } from './client.ts';
-import type { OAuthCrm, OAuthCrms } from './crms.ts';
-import { OAUTH_STATE_TTL_MS, openState, type SealedPurpose, sealState } from './state.ts';
+import type { OAuthCrm, OAuthCrms, OAuthFlow } from './crms.ts';
+import { OAUTH_STATE_TTL_MS, type OAuthState, openState, type SealedPurpose, sealState } from './state.ts';
 
 export interface OAuthDeps {
   readonly db: Database;
@@ -32,21 +33,48 @@ function configured(crms: OAuthCrms, crm: string): OAuthCrm {
 }
 
 /**
+ * The login host of a flow: checked by the CRM (Salesforce: its own hosts only, so the flow cannot become
+ * an open redirect), or refused for CRMs with a single host.
+ */
+function loginUrlFor(entry: OAuthCrm, requested: string | undefined): string | undefined {
+  if (entry.loginUrl) return entry.loginUrl(requested);
+  if (requested === undefined) return undefined;
+  throw new RowbridgeError(
+    'invalid_input',
+    `loginUrl: ${entry.label} has one sign-in page; leave loginUrl out.`,
+    [{ code: 'invalid_input', message: `loginUrl: ${entry.label} has one sign-in page`, path: ['loginUrl'] }],
+  );
+}
+
+/** The flow part of a sealed ticket or state. */
+function flowOf(state: OAuthState): OAuthFlow {
+  return state.loginUrl ? { loginUrl: state.loginUrl } : {};
+}
+
+/**
  * `POST /api/v1/connections/connect/{crm}` (add-on auth): a companion URL for the connect popup. The
  * popup cannot send the add-on's identity token, so the URL carries a sealed ticket with the caller's
- * tenant, spreadsheet and user, valid for ten minutes.
+ * tenant, spreadsheet and user (and the checked login host, for Salesforce), valid for ten minutes.
  */
 export function connectStart(
   deps: OAuthDeps,
   caller: Caller,
   crm: CrmId,
+  options: { readonly loginUrl?: string | undefined } = {},
 ): { url: string; expiresAt: string } {
-  configured(deps.crms, crm);
+  const entry = configured(deps.crms, crm);
+  const loginUrl = loginUrlFor(entry, options.loginUrl);
   const now = deps.now?.() ?? Date.now();
   const ticket = sealState(
     deps.keyring,
     'oauth-start',
-    { crm, tenantId: caller.tenantId, spreadsheetId: spreadsheetOf(caller).id, userId: caller.userId },
+    {
+      crm,
+      tenantId: caller.tenantId,
+      spreadsheetId: spreadsheetOf(caller).id,
+      userId: caller.userId,
+      ...(loginUrl ? { loginUrl } : {}),
+    },
     now,
   );
   return {
@@ -102,15 +130,18 @@ export function oauthRoutes(deps: OAuthDeps): Hono {
     .get('/:crm/start', async (c) => {
       try {
         const { entry, flow: ticket } = openFlow(c.req.param('crm'), 'oauth-start', c.req.query('ticket'));
-        const codeVerifier = entry.client.pkce ? newCodeVerifier() : undefined;
-        const { expiresAt: _, nonce: __, ...flow } = ticket;
+        // Checked again although sealed: the policy may have changed since the ticket was issued.
+        const loginUrl = loginUrlFor(entry, ticket.loginUrl);
+        const client = entry.client(loginUrl ? { loginUrl } : {});
+        const codeVerifier = client.pkce ? newCodeVerifier() : undefined;
+        const { expiresAt: _, nonce: __, loginUrl: ___, ...flow } = ticket;
         const state = sealState(
           deps.keyring,
           'oauth-state',
-          { ...flow, ...(codeVerifier ? { codeVerifier } : {}) },
+          { ...flow, ...(loginUrl ? { loginUrl } : {}), ...(codeVerifier ? { codeVerifier } : {}) },
           now(),
         );
-        return c.redirect(await authorizeUrl(entry.client, state, codeVerifier), 302);
+        return c.redirect(await authorizeUrl(client, state, codeVerifier), 302);
       } catch (error) {
         return c.html(popupPage({ ok: false, message: messageOf(error) }), statusOf(error));
       }
@@ -118,8 +149,15 @@ export function oauthRoutes(deps: OAuthDeps): Hono {
     .get('/:crm/callback', async (c) => {
       try {
         const { entry, flow: state } = openFlow(c.req.param('crm'), 'oauth-state', c.req.query('state'));
-        const tokens = await exchangeCode(entry.client, new URL(c.req.url), state.codeVerifier, now());
-        const account = await entry.account(tokens);
+        const flow = flowOf(state);
+        const client = entry.client(flow);
+        const tokens = await exchangeCode(client, new URL(c.req.url), state.codeVerifier, now());
+        const account = await entry.account(tokens, flow);
+        const where = {
+          ...(account.instanceUrl ? { instanceUrl: account.instanceUrl } : {}),
+          ...(account.loginUrl ? { loginUrl: account.loginUrl } : {}),
+          ...(account.crmUserId ? { crmUserId: account.crmUserId } : {}),
+        };
         const credentials = {
           kind: 'oauth' as const,
           accessToken: tokens.accessToken,
@@ -127,17 +165,18 @@ export function oauthRoutes(deps: OAuthDeps): Hono {
           ...(tokens.expiresAt ? { expiresAt: tokens.expiresAt } : {}),
         };
         const expiresAt = tokens.expiresAt ? new Date(tokens.expiresAt) : null;
-        const scopes = tokens.scope?.split(/[\s,]+/).filter(Boolean) ?? entry.client.scopes;
+        const scopes = tokens.scope?.split(/[\s,]+/).filter(Boolean) ?? client.scopes;
         const existing = (
           await deps.db.repos.connections.listForSpreadsheet(state.tenantId, state.spreadsheetId)
         ).find((connection) => connection.crm === entry.crm && connection.accountId === account.accountId);
         const connection = existing
-          ? await replaceCredentials(deps.db, deps.keyring, existing, credentials, { expiresAt, scopes })
+          ? await reconnect(deps, existing, credentials, { expiresAt, scopes }, where)
           : await createConnection(deps.db, deps.keyring, state.tenantId, {
               spreadsheetId: state.spreadsheetId,
               crm: entry.crm,
               label: account.label,
               accountId: account.accountId,
+              ...where,
               expiresAt,
               scopes,
               createdBy: state.userId,
@@ -163,6 +202,22 @@ export function oauthRoutes(deps: OAuthDeps): Hono {
         return c.html(popupPage({ ok: false, message: messageOf(error) }), statusOf(error));
       }
     });
+}
+
+/**
+ * Stores new tokens on an existing connection of the same account, and where the account now lives (a
+ * reconnect through another login host, an org Salesforce moved).
+ */
+async function reconnect(
+  deps: OAuthDeps,
+  existing: Connection,
+  credentials: CrmCredentials,
+  extra: { expiresAt: Date | null; scopes: readonly string[] },
+  where: { instanceUrl?: string; loginUrl?: string; crmUserId?: string },
+): Promise<Connection | undefined> {
+  const replaced = await replaceCredentials(deps.db, deps.keyring, existing, credentials, extra);
+  if (!replaced || Object.keys(where).length === 0) return replaced;
+  return deps.db.repos.connections.update(existing.tenantId, existing.id, where);
 }
 
 function messageOf(error: unknown): string {

@@ -18,6 +18,8 @@ export const oauthStateSchema = z.object({
   /** Epoch ms after which the flow must be started again. */
   expiresAt: z.number().int(),
   codeVerifier: z.string().min(43).max(128).optional(),
+  /** The login host the user chose (Salesforce), already checked; the authorize and token URLs follow it. */
+  loginUrl: z.url({ protocol: /^https?$/ }).optional(),
   nonce: z.string().min(16),
 });
 export type OAuthState = z.infer<typeof oauthStateSchema>;

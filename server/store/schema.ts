@@ -114,7 +114,12 @@ export const connections = pgTable(
     credentialsCiphertext: text('credentials_ciphertext').notNull(),
     /** The CRM's account id (HubSpot portal, Salesforce org): routes webhooks to connections. */
     accountId: text('account_id'),
+    /** The CRM's API host for this account (Salesforce `instance_url`; it may move, refreshes say where). */
     instanceUrl: text('instance_url'),
+    /** Where the account signs in and refreshes (Salesforce: production, sandbox org or My Domain host). */
+    loginUrl: text('login_url'),
+    /** The CRM user the connection acts as (Salesforce integration user): its changes are our own echoes. */
+    crmUserId: text('crm_user_id'),
     scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
     expiresAt: timestamptz('expires_at'),
     lastError: text('last_error'),

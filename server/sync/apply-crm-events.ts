@@ -48,7 +48,8 @@ export async function applyCrmEvents(
     for (const table of tables) {
       const ofTable = events.filter((event) => event.objectType === table.crmObject);
       if (ofTable.length === 0) continue;
-      const result = await applyToTable(runtime, connection, table, ofTable, ctx.jobId);
+      const ids = [...new Set(ofTable.map((event) => event.objectId))];
+      const result = await applyToRecords(runtime, connection, table, ids, ctx.jobId);
       totals.sheetWrites += result.sheetWrites;
       totals.crmWrites += result.crmWrites;
       totals.conflicts += result.conflicts;
@@ -85,14 +86,18 @@ export async function sheetRefOf(runtime: SyncRuntime, table: SyncTable): Promis
   return { spreadsheetId: spreadsheet.googleSpreadsheetId, tabName: table.sheetTabName };
 }
 
-async function applyToTable(
+/**
+ * Brings the rows linked to these CRM records up to date with them (and them with the rows) through the
+ * merge: what a webhook event and the Salesforce poll both lead to. Records no row is linked with are
+ * skipped without a CRM call.
+ */
+export async function applyToRecords(
   runtime: SyncRuntime,
   connection: Connection,
   table: SyncTable,
-  events: readonly CrmEvent[],
+  ids: readonly string[],
   jobId: string,
-) {
-  const ids = [...new Set(events.map((event) => event.objectId))];
+): Promise<{ sheetWrites: number; crmWrites: number; conflicts: number; archived: number }> {
   const links = await runtime.db.repos.links.getByCrmIds(table.tenantId, table.id, ids);
   if (links.length === 0) return { sheetWrites: 0, crmWrites: 0, conflicts: 0, archived: 0 };
   const result = await syncLinkedRows({

@@ -4,6 +4,7 @@ import { applyCrmEvents } from './apply-crm-events.ts';
 import { EXPORT_RETRIES, type ExportJob, exportJobSchema, runExportJob } from './export-job.ts';
 import { IMPORT_RETRIES, type ImportJob, importJobSchema, runImportJob } from './import-job.ts';
 import { OUTREACH_RETRIES, type OutreachJob, outreachJobSchema, runOutreachJob } from './outreach.ts';
+import { type PollJob, pollJobSchema, runPoll, schedulePoll } from './poll.ts';
 import { applyResolutions, type ResolutionJob, resolutionJobSchema } from './resolutions.ts';
 import type { SyncRuntime } from './runtime.ts';
 
@@ -21,13 +22,20 @@ export interface SyncJobs {
   readonly import: JobKind<ImportJob>;
   /** Writes the values people chose for conflicts to both sides. */
   readonly resolutions: JobKind<ResolutionJob>;
+  /** Lists a polled table's changed CRM records and merges them; re-sends itself every interval. */
+  readonly poll: JobKind<PollJob>;
 }
 
 /**
  * Registers the sync engine's jobs on the queue (before it starts). Each kind is keyed so that work on
  * one connection or table runs in order and never races itself.
  */
-export function defineSyncJobs(queue: JobQueue, runtime: SyncRuntime): SyncJobs {
+export function defineSyncJobs(
+  queue: JobQueue,
+  runtime: SyncRuntime,
+  options: { readonly now?: () => number } = {},
+): SyncJobs {
+  const now = options.now ?? Date.now;
   const crmEvents = queue.define('crm-events', {
     schema: connectionRef,
     handler: async (data, ctx) => {
@@ -68,7 +76,21 @@ export function defineSyncJobs(queue: JobQueue, runtime: SyncRuntime): SyncJobs 
     retryLimit: 5,
     retryDelaySeconds: 5,
   });
-  return { crmEvents, export: exportKind, outreach, import: importKind, resolutions };
+  const poll: JobKind<PollJob> = queue.define('crm-poll', {
+    schema: pollJobSchema,
+    handler: async (data, ctx) => {
+      const result = await runPoll(runtime, data, ctx, {
+        schedule: (table) => schedulePoll(poll, table, now()),
+        now,
+      });
+      if (result && result.changed > 0)
+        runtime.logger.info({ ...result, table: data.tableId }, 'Polled CRM changes');
+    },
+    retryLimit: 3,
+    retryDelaySeconds: 10,
+    expireInSeconds: 1800,
+  });
+  return { crmEvents, export: exportKind, outreach, import: importKind, resolutions, poll };
 }
 
 /** How long a connection's wake-up waits for more deliveries before it queues the worker. */

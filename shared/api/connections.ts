@@ -24,6 +24,12 @@ export const connectionSchema = z.strictObject({
    */
   accountId: z.string().min(1).nullable(),
   createdAt: timestampSchema,
+  /**
+   * Salesforce: the endpoint URL to paste into the org's Outbound Message (and the Apex notifier). Its
+   * token is bound to this connection and its org; anyone holding it can only send change notices, which
+   * are checked against Salesforce before anything is written.
+   */
+  webhookUrl: z.url().optional(),
 });
 export type Connection = z.output<typeof connectionSchema>;
 
@@ -37,6 +43,18 @@ export type ConnectionDeleted = z.output<typeof connectionDeletedSchema>;
 
 /** `POST /api/v1/connections/connect/{crm}`: which CRM to connect through its OAuth consent page. */
 export const connectParamsSchema = z.strictObject({ crm: z.enum(CRM_IDS) });
+
+/**
+ * Salesforce only: where the org signs in. `https://login.salesforce.com` (production, the default),
+ * `https://test.salesforce.com` (a sandbox org) or the org's My Domain (`https://acme.my.salesforce.com`).
+ * The companion accepts Salesforce hosts only.
+ */
+export const connectQuerySchema = z.strictObject({
+  loginUrl: z
+    .url({ protocol: /^https?$/, error: 'must be a URL such as https://test.salesforce.com' })
+    .max(200)
+    .optional(),
+});
 
 /**
  * Where to send the user: a companion URL for the connect popup (it cannot carry the add-on's

@@ -12,6 +12,7 @@ import {
   connectionParamsSchema,
   connectionSchema,
   connectParamsSchema,
+  connectQuerySchema,
   connectStartSchema,
   connectTokenBodySchema,
 } from './connections.ts';
@@ -88,6 +89,7 @@ export const ROUTES = {
     tags: ['connections'],
     auth: 'addon',
     params: connectParamsSchema,
+    query: connectQuerySchema,
     response: connectStartSchema,
     errors: ['crm_not_configured'],
   }),

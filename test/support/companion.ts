@@ -7,6 +7,8 @@ import { createLogger } from '../../server/observability/logger.ts';
 import { loadSandboxIdentity } from '../../server/sandbox/google/identity.ts';
 import { SANDBOX_HUBSPOT_CLIENT } from '../../server/sandbox/hubspot/client.ts';
 import { createSandboxHubSpot, type SandboxHubSpot } from '../../server/sandbox/hubspot/index.ts';
+import { SANDBOX_SALESFORCE_CLIENT } from '../../server/sandbox/salesforce/client.ts';
+import { createSandboxSalesforce, type SandboxSalesforce } from '../../server/sandbox/salesforce/index.ts';
 import { createSandboxSheets, type SandboxSheets } from '../../server/sandbox/sheets/index.ts';
 
 /** A companion in sandbox mode on a free port, with its own data folder. */
@@ -30,14 +32,17 @@ export interface AddonSession {
 }
 
 /**
- * What a user does first in sandbox mode: bind a spreadsheet and connect the sandbox HubSpot through its
- * real OAuth redirects (companion → consent page → callback).
+ * What a user does first in sandbox mode: bind a spreadsheet and connect the sandbox CRM (HubSpot unless
+ * told) through its real OAuth redirects (companion → consent page → callback). `redirects` collects
+ * every URL the popup went through.
  */
 export async function connectedSheet(
   companion: Companion,
   dataDir: string,
   spreadsheetId: string,
+  options: { readonly crm?: 'hubspot' | 'salesforce'; readonly redirects?: string[] } = {},
 ): Promise<AddonSession> {
+  const crm = options.crm ?? 'hubspot';
   const identity = await loadSandboxIdentity(dataDir);
   const token = await identity.mint({ email: 'ann@acme.com', hd: 'acme.com' });
   const bind = await fetch(`${companion.url}/api/v1/spreadsheets/bind`, {
@@ -60,15 +65,16 @@ export async function connectedSheet(
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
-  const { body: start } = await api('POST', '/api/v1/connections/connect/hubspot');
+  const { body: start } = await api('POST', `/api/v1/connections/connect/${crm}`);
   let next: string | null = start.url;
   while (next) {
+    options.redirects?.push(next);
     const response = await fetch(next, { redirect: 'manual' });
     next = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
   }
   const { body: listed } = await api('GET', '/api/v1/connections');
-  const connectionId = listed.connections[0]?.id;
-  if (!connectionId) throw new Error('connecting the sandbox HubSpot failed');
+  const connectionId = listed.connections.find((c: { crm: string }) => c.crm === crm)?.id;
+  if (!connectionId) throw new Error(`connecting the sandbox ${crm} failed`);
   return { headers, connectionId, api };
 }
 
@@ -95,6 +101,18 @@ export function hubspotUser(companion: Companion, dataDir: string): SandboxHubSp
   });
   portal.setWebhookTarget(`${companion.url}/webhooks/hubspot`);
   return portal;
+}
+
+/**
+ * The sandbox Salesforce org as a sales rep in the browser sees it, over the companion's state file. Its
+ * Outbound Messages go where the test points them (`setOutboundTarget`), delivered on `flushOutbound()`.
+ */
+export function salesforceUser(dataDir: string): SandboxSalesforce {
+  return createSandboxSalesforce({
+    ...SANDBOX_SALESFORCE_CLIENT,
+    stateFile: join(dataDir, 'sandbox', 'salesforce.json'),
+    outbound: { autoDeliver: false, retryDelayMs: 50 },
+  });
 }
 
 /** The sandbox Google Sheets as a user in the browser sees it, over the companion's state file. */

@@ -51,6 +51,7 @@ export async function listPage(
     readonly modifiedSince?: string;
     readonly where?: Readonly<Record<string, readonly string[]>>;
     readonly properties: readonly string[];
+    readonly includeArchived?: boolean;
   },
 ): Promise<RecordPage> {
   const previous = decode(options.after);
@@ -67,7 +68,12 @@ export async function listPage(
     // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query_more_results.htm
     page = (await connection.queryMore(previous.locator)) as unknown as QueryPage;
   } else {
-    const fields = ['Id', ...options.properties, 'SystemModstamp'];
+    const fields = [
+      'Id',
+      ...options.properties,
+      'SystemModstamp',
+      ...(options.includeArchived ? ['IsDeleted'] : []),
+    ];
     const where: string[] = Object.entries(options.where ?? {}).map(([field, values]) =>
       values.length === 0 ? 'Id = null' : soqlIn(field, values),
     );
@@ -85,7 +91,11 @@ export async function listPage(
     }
     const order = since === undefined ? 'Id' : 'SystemModstamp, Id';
     const soql = `${soqlSelect(soqlName(object), fields)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${size}`;
-    page = (await connection.query(soql, { autoFetch: false })) as unknown as QueryPage;
+    // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
+    page = (await connection.query(soql, {
+      autoFetch: false,
+      scanAll: options.includeArchived ?? false,
+    })) as unknown as QueryPage;
   }
   const records = page.records.map(toCrmRecord);
   const last = page.records.at(-1);

@@ -7,11 +7,14 @@ import type { Connection } from '../../store/repos/index.ts';
 import type { ApiHandlers } from './handlers.ts';
 import { findConnection, scopeOf } from './scope.ts';
 
+/** The endpoint URL a CRM that calls us per connection needs configured (Salesforce Outbound Messages). */
+export type WebhookUrlOf = (connection: Connection) => string | undefined;
+
 /**
  * A stored connection as the add-on sees it. Fields are copied one by one, never spread: the stored row
  * carries the sealed credentials, and a spread would send them the day someone drops the response check.
  */
-export function toApiConnection(connection: Connection): ApiConnection {
+export function toApiConnection(connection: Connection, webhookUrlOf?: WebhookUrlOf): ApiConnection {
   const { id, crm, accountId } = connection;
   // The contract promises a known CRM; a row without one was written outside the connect flow.
   if (!isCrmId(crm)) {
@@ -20,6 +23,7 @@ export function toApiConnection(connection: Connection): ApiConnection {
       `Stored CRM connection ${id} has an unknown CRM "${crm}". Connect the CRM account again, or remove the connection from the database.`,
     );
   }
+  const webhookUrl = webhookUrlOf?.(connection);
   return {
     id,
     crm,
@@ -27,12 +31,14 @@ export function toApiConnection(connection: Connection): ApiConnection {
     status: connection.status,
     accountId: accountId ?? null,
     createdAt: connection.createdAt.toISOString(),
+    ...(webhookUrl ? { webhookUrl } : {}),
   };
 }
 
 /** `GET/DELETE /api/v1/connections[/{connectionId}]`: the caller's spreadsheet's CRM connections. */
 export function connectionHandlers(
   db: Database,
+  webhookUrlOf?: WebhookUrlOf,
 ): Pick<ApiHandlers, 'listConnections' | 'getConnection' | 'deleteConnection'> {
   return {
     async listConnections(c) {
@@ -40,12 +46,12 @@ export function connectionHandlers(
       const rows = await db.repos.connections.listForSpreadsheet(scope.tenantId, scope.spreadsheetId, {
         includeShared: true,
       });
-      return { connections: rows.map(toApiConnection) };
+      return { connections: rows.map((row) => toApiConnection(row, webhookUrlOf)) };
     },
 
     async getConnection(c, { params }) {
       const scope = scopeOf(callerOf(c));
-      return toApiConnection(await findConnection(db.repos, scope, params.connectionId));
+      return toApiConnection(await findConnection(db.repos, scope, params.connectionId), webhookUrlOf);
     },
 
     async deleteConnection(c, { params }) {

@@ -9,7 +9,7 @@ import { auditHandlers } from './audit.ts';
 import { conflictHandlers } from './conflicts.ts';
 import { connectHandlers } from './connect.ts';
 import { tokenConnectHandlers } from './connect-token.ts';
-import { connectionHandlers } from './connections.ts';
+import { connectionHandlers, type WebhookUrlOf } from './connections.ts';
 import type { AddonRouteName, ApiHandlers } from './handlers.ts';
 import { jobHandlers } from './jobs.ts';
 import { spreadsheetHandlers } from './spreadsheets.ts';
@@ -26,6 +26,8 @@ export interface ApiDeps {
   readonly oauth?: OAuthDeps;
   /** The sync engine; absent (API-only tests), sync routes answer `crm_not_configured`. */
   readonly sync?: SyncDeps;
+  /** The per-connection webhook URL to show (Salesforce Outbound Messages). */
+  readonly webhookUrlOf?: WebhookUrlOf;
 }
 
 /**
@@ -37,9 +39,9 @@ export function apiRoutes(deps: ApiDeps): Hono<AuthEnv> {
   const auth = authenticate({ verify: deps.verify, repos: deps.db.repos });
   const handlers: ApiHandlers = {
     ...spreadsheetHandlers(deps.db),
-    ...connectionHandlers(deps.db),
+    ...connectionHandlers(deps.db, deps.webhookUrlOf),
     ...connectHandlers(deps.oauth),
-    ...tableHandlers(deps.db),
+    ...tableHandlers(deps.db, deps.sync),
     ...conflictHandlers(deps.db, deps.sync),
     ...auditHandlers(deps.db),
     ...jobHandlers(deps.db),

@@ -4,9 +4,11 @@ import { callerOf } from '../../auth/middleware.ts';
 import type { Database } from '../../store/database.ts';
 import { defined } from '../../store/repos/common.ts';
 import type { NewAuditEntry, SyncTable, SyncTablePatch } from '../../store/repos/index.ts';
+import { POLLED_CRMS, schedulePoll } from '../../sync/poll.ts';
 import type { ApiHandlers } from './handlers.ts';
 import { checkMapping, requireSameCrm } from './mapping-check.ts';
 import { findConnection, findTable, type Scope, scopeOf } from './scope.ts';
+import type { SyncDeps } from './sync.ts';
 
 /** A stored table as the contract describes it; cursors, status and errors are the sync engine's. */
 export function toApiTable(table: SyncTable): ApiSyncTable {
@@ -70,9 +72,27 @@ function settingChanges(scope: Scope, table: SyncTable, patch: SyncTablePatch): 
   return entries;
 }
 
+/**
+ * Queues the first poll of a new table of a polled CRM, or the next one at a changed interval (see
+ * `sync/poll.ts`). The table is already saved: a queue that cannot take the job now is logged, and the
+ * companion re-arms every poll when it starts.
+ */
+async function armPoll(
+  sync: SyncDeps | undefined,
+  table: SyncTable,
+  crm: string,
+  log: { error(value: object, message: string): void },
+): Promise<void> {
+  if (!sync || !(POLLED_CRMS as ReadonlySet<string>).has(crm)) return;
+  await schedulePoll(sync.jobs.poll, table, Date.now()).catch((error: unknown) =>
+    log.error({ err: error, table: table.id }, 'Could not queue the table’s CRM poll'),
+  );
+}
+
 /** `GET/POST /api/v1/tables`, `GET/PATCH /api/v1/tables/{tableId}`: sync tables of the spreadsheet. */
 export function tableHandlers(
   db: Database,
+  sync?: SyncDeps,
 ): Pick<ApiHandlers, 'listTables' | 'createTable' | 'getTable' | 'updateTable'> {
   return {
     async listTables(c) {
@@ -91,7 +111,7 @@ export function tableHandlers(
           { code: 'invalid_input', message, path: ['body', 'crmObject'] },
         ]);
       }
-      const table = await db.transaction(async ({ repos }) => {
+      const { table, crm } = await db.transaction(async ({ repos }) => {
         const connection = await findConnection(repos, scope, body.connectionId);
         requireSameCrm(mapping, connection);
         // A second table on the same tab is `already_exists` (409) from the unique key.
@@ -115,8 +135,9 @@ export function tableHandlers(
             explanation: `Started syncing the tab "${created.sheetTabName}" with ${connection.crm} ${created.crmObject} (${mapping.fields.length} mapped columns, conflict policy ${created.policy}).`,
           },
         ]);
-        return created;
+        return { table: created, crm: connection.crm };
       });
+      await armPoll(sync, table, crm, c.get('log'));
       return toApiTable(table);
     },
 
@@ -128,6 +149,7 @@ export function tableHandlers(
     async updateTable(c, { params, body }) {
       const scope = scopeOf(callerOf(c));
       const mapping = body.mapping === undefined ? undefined : checkMapping(body.mapping);
+      let retimed: string | undefined;
       const table = await db.transaction(async ({ repos }) => {
         const current = await findTable(repos, scope, params.tableId);
         if (mapping) requireSameCrm(mapping, await findConnection(repos, scope, current.connectionId));
@@ -145,8 +167,12 @@ export function tableHandlers(
         if (!updated)
           throw new RowbridgeError('internal', `Sync table ${current.id} vanished during an update.`);
         await repos.audit.append(scope.tenantId, changes);
+        if (updated.reconcileIntervalSeconds !== current.reconcileIntervalSeconds) {
+          retimed = (await findConnection(repos, scope, updated.connectionId)).crm;
+        }
         return updated;
       });
+      if (retimed) await armPoll(sync, table, retimed, c.get('log'));
       return toApiTable(table);
     },
   };

@@ -49,9 +49,10 @@ export interface SandboxSalesforceOptions {
   readonly queryBatchSize?: number;
   /**
    * The org's public base URL (e.g. `<companion>/sandbox/salesforce` when mounted under a prefix), used for
-   * `instance_url`, identity URLs and outbound messages; by default the origin each request came to.
+   * `instance_url`, identity URLs and outbound messages; by default the origin each request came to. A
+   * function is read at each use (a companion on port 0 knows its own URL only once it listens).
    */
-  readonly instanceUrl?: string;
+  readonly instanceUrl?: string | (() => string);
   readonly outbound?: OutboundOptions;
 }
 
@@ -116,13 +117,18 @@ export function createSandboxSalesforce(options: SandboxSalesforceOptions): Sand
     dailyApiRequests: options.dailyApiRequests ?? 100_000,
     queryBatchSize: options.queryBatchSize ?? 2000,
     versions: ['58.0', '59.0', '60.0', '61.0', '62.0'],
-    ...(options.instanceUrl ? { instanceUrl: options.instanceUrl } : {}),
   };
+  const instanceUrl = options.instanceUrl;
+  const currentInstanceUrl = typeof instanceUrl === 'function' ? instanceUrl : () => instanceUrl;
+  // A getter, not a copy: `instanceUrlOf` then sees the URL as it is when each request comes in.
+  if (instanceUrl !== undefined) {
+    Object.defineProperty(config, 'instanceUrl', { get: currentInstanceUrl, enumerable: true });
+  }
   const store = salesforceStateFile(options.stateFile, now);
   const outbound = new OutboundDispatcher({
     config,
     read: () => store.read(),
-    instanceUrl: options.instanceUrl ?? 'https://sandbox.rowbridge.test',
+    instanceUrl: () => currentInstanceUrl() ?? 'https://sandbox.rowbridge.test',
     options: options.outbound,
   });
   const core: Core = { config, store, now, emit: (changes) => outbound.enqueue(changes) };

@@ -112,7 +112,7 @@ export function isAck(body: string): boolean {
 export class OutboundDispatcher {
   readonly #config: SandboxConfig;
   readonly #read: () => SandboxData;
-  readonly #instanceUrl: string;
+  readonly #instanceUrl: () => string;
   readonly #options: OutboundOptions;
   readonly #objects: ReadonlySet<string>;
   #targetUrl: string | undefined;
@@ -125,7 +125,8 @@ export class OutboundDispatcher {
   constructor(init: {
     config: SandboxConfig;
     read: () => SandboxData;
-    instanceUrl: string;
+    /** Read per message: a sandbox mounted in a companion on port 0 learns its URL late. */
+    instanceUrl: () => string;
     options?: OutboundOptions | undefined;
   }) {
     this.#config = init.config;
@@ -217,7 +218,7 @@ export class OutboundDispatcher {
     const body = notificationsXml({
       organizationId: this.#config.organizationId,
       actionId: `04k8d00000${String([...this.#objects].indexOf(first.object)).padStart(3, '0')}AAA`,
-      instanceUrl: this.#instanceUrl,
+      instanceUrl: this.#instanceUrl(),
       version: this.#config.versions.at(-1) ?? '62.0',
       object: first.object,
       notifications: items.map((item) => ({

@@ -32,6 +32,8 @@ export interface NewConnection {
   readonly credentials: SealedCredentials;
   readonly accountId?: string | null;
   readonly instanceUrl?: string | null;
+  readonly loginUrl?: string | null;
+  readonly crmUserId?: string | null;
   readonly scopes?: readonly string[];
   readonly expiresAt?: Date | null;
   readonly createdBy?: string | null;
@@ -43,6 +45,8 @@ export interface ConnectionPatch {
   readonly lastError?: string | null;
   readonly accountId?: string | null;
   readonly instanceUrl?: string | null;
+  readonly loginUrl?: string | null;
+  readonly crmUserId?: string | null;
 }
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
@@ -87,6 +91,8 @@ export function connectionsRepo(db: Executor) {
             ...sealed(input.credentials),
             accountId: input.accountId ?? null,
             instanceUrl: input.instanceUrl ?? null,
+            loginUrl: input.loginUrl ?? null,
+            crmUserId: input.crmUserId ?? null,
             scopes: [...(input.scopes ?? [])],
             expiresAt: input.expiresAt ?? null,
             createdBy: input.createdBy ?? null,
@@ -151,9 +157,22 @@ export function connectionsRepo(db: Executor) {
     },
 
     /**
+     * A connection by id across tenants, for a webhook whose URL names it (Salesforce Outbound Messages).
+     * Like `findByAccount`, not scoped by tenant: its callers must verify the delivery before using it.
+     */
+    async getForWebhook(crm: string, id: string): Promise<Connection | undefined> {
+      const [row] = await db
+        .select()
+        .from(connections)
+        .where(and(eq(connections.crm, crm), eq(connections.id, id)));
+      return row && toConnection(row);
+    },
+
+    /**
      * Stores refreshed credentials and marks the connection active. With `ifCiphertext`, only if the
      * stored ciphertext is still that one: two instances refreshing at once cannot overwrite a rotated
-     * refresh token with a stale one (the loser gets `undefined` and re-reads).
+     * refresh token with a stale one (the loser gets `undefined` and re-reads). A new `instanceUrl` (an
+     * org Salesforce moved) is stored in the same statement.
      */
     async updateCredentials(
       tenantId: string,
@@ -162,6 +181,7 @@ export function connectionsRepo(db: Executor) {
         credentials: SealedCredentials;
         expiresAt?: Date | null;
         scopes?: readonly string[];
+        instanceUrl?: string;
         ifCiphertext?: string;
       },
     ): Promise<Connection | undefined> {
@@ -169,7 +189,11 @@ export function connectionsRepo(db: Executor) {
         .update(connections)
         .set({
           ...sealed(update.credentials),
-          ...defined({ expiresAt: update.expiresAt, scopes: update.scopes && [...update.scopes] }),
+          ...defined({
+            expiresAt: update.expiresAt,
+            scopes: update.scopes && [...update.scopes],
+            instanceUrl: update.instanceUrl,
+          }),
           status: 'active',
           lastError: null,
         })

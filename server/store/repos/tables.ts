@@ -5,7 +5,7 @@ import { type TableMapping, tableMappingSchema } from '../../../shared/mapping/s
 import type { ConflictPolicy } from '../../../shared/merge/types.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../db-errors.ts';
 import type { Executor } from '../orm.ts';
-import { syncTables } from '../schema.ts';
+import { connections, syncTables } from '../schema.ts';
 import { readStored, type SyncCursors, syncCursorsSchema, type TableStatus } from '../values.ts';
 import { defined } from './common.ts';
 
@@ -123,6 +123,23 @@ export function tablesRepo(db: Executor) {
         .where(and(eq(syncTables.tenantId, tenantId), eq(syncTables.connectionId, connectionId)))
         .orderBy(syncTables.createdAt, syncTables.id);
       return rows.map(toTable);
+    },
+
+    /**
+     * Every table syncing with one CRM, across tenants, for the companion's own schedules (the Salesforce
+     * poll is re-armed at start). Not scoped by tenant: nothing from here may reach a user.
+     */
+    async listForCrm(crm: string): Promise<SyncTable[]> {
+      const rows = await db
+        .select({ table: syncTables })
+        .from(syncTables)
+        .innerJoin(
+          connections,
+          and(eq(connections.tenantId, syncTables.tenantId), eq(connections.id, syncTables.connectionId)),
+        )
+        .where(eq(connections.crm, crm))
+        .orderBy(syncTables.createdAt, syncTables.id);
+      return rows.map((row) => toTable(row.table));
     },
 
     /** Changes settings; a new mapping also updates the CRM object. Absent keys stay as they are. */
