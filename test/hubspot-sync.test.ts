@@ -278,6 +278,31 @@ describe('HubSpot end to end through the companion', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('reconciles: an edit nobody pushed reaches HubSpot, and a deleted row orphans its link but keeps the contact', async () => {
+    const tenantId = (await companion.db.repos.tenants.getTenantByKey('acme.com'))?.id ?? '';
+    const reconcile = () =>
+      companion.queue.send('crm-poll', { tenantId, tableId }, { key: session.connectionId });
+    const annRow = rowOf('row-1');
+    sheets.state.editAsUser(spreadsheetId, `'${TAB}'!C${annRow?.rowNumber}`, [['Leigh']]);
+    await reconcile();
+    await waitFor(() => (contactOf('row-1')?.properties.lastname === 'Leigh' ? true : undefined));
+
+    const eli = rowsOfTab(sheets, spreadsheetId, TAB).find(
+      (row) => row.cells.Email === 'eli@bristol.example',
+    );
+    if (!eli) throw new Error('the imported row is missing');
+    sheets.state.deleteRowsAsUser(spreadsheetId, TAB, eli.rowNumber);
+    await reconcile();
+    const entry = await waitFor(async () => {
+      const { body } = await session.api('GET', `/api/v1/tables/${tableId}/audit?rowId=${eli.rowId}`);
+      return body.entries.find((e: { action: string }) => e.action === 'row.orphaned');
+    });
+    expect(entry.explanation).toMatch(/CRM record is kept/);
+    expect(portal.state.list('contacts').some((c) => c.properties.email === 'eli@bristol.example')).toBe(
+      true,
+    );
+  });
+
   it('logs outreach: an email sent, and a positive reply that opens a deal linked to contact and company', async () => {
     const started = await session.api('POST', `/api/v1/tables/${tableId}/events`, {
       events: [

@@ -24,7 +24,11 @@ export const CONFLICT_POLICIES = [
 export const TABLE_STATUSES = ['active', 'paused', 'error'] as const;
 export type TableStatus = (typeof TABLE_STATUSES)[number];
 
-export const LINK_STATES = ['linked', 'pending', 'archived', 'error'] as const;
+/**
+ * `orphaned`: the row left the sheet (deleted, or its Rowbridge ID removed); the CRM record stays and the
+ * link waits for the row to come back.
+ */
+export const LINK_STATES = ['linked', 'pending', 'archived', 'error', 'orphaned'] as const;
 export type LinkState = (typeof LINK_STATES)[number];
 
 export const CONFLICT_STATUSES = ['open', 'resolved'] as const;

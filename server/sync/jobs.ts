@@ -83,7 +83,10 @@ export function defineSyncJobs(
         schedule: (table) => schedulePoll(poll, table, now()),
         now,
       });
-      if (result && result.changed > 0)
+      if (
+        result &&
+        (result.changed > 0 || (result.sheet?.changed ?? 0) > 0 || (result.sheet?.orphaned ?? 0) > 0)
+      )
         runtime.logger.info({ ...result, table: data.tableId }, 'Polled CRM changes');
     },
     retryLimit: 3,

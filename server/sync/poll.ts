@@ -3,15 +3,18 @@ import type { CrmId } from '../../shared/mapping/index.ts';
 import type { JobContext, JobKind } from '../queue/index.ts';
 import type { SyncTable } from '../store/repos/index.ts';
 import { applyToRecords } from './apply-crm-events.ts';
+import { tableFields } from './fields.ts';
 import { connectorFor, type SyncRuntime } from './runtime.ts';
+import { reconcileSheet, type SheetReconcileResult } from './sheet-reconcile.ts';
 
 /*
- * The CRM poll: the fallback that always runs beside a CRM's push notifications. Salesforce Outbound
- * Messages can be lost for good (a listener down for more than 24 hours, a workflow rule switched off, a
- * field not in the rule's criteria), so each Salesforce table lists the records changed since its cursor
- * (`SystemModstamp`) every `reconcileIntervalSeconds` and sends them through the same merge as webhook
- * events. HubSpot tables are not polled here: their webhooks are retried by HubSpot and reconciled by the
- * sheet reconcile.
+ * The reconcile: the fallback that always runs beside push notifications, on both sides. CRM side: push
+ * can be lost for good (Salesforce Outbound Messages after 24 hours of retries, a workflow rule switched
+ * off; HubSpot webhooks after their ten attempts), so each table lists the records changed since its
+ * cursor (`SystemModstamp`, `lastmodifieddate`) every `reconcileIntervalSeconds` and sends them through
+ * the same merge as webhook events. Sheet side: edits the add-on never pushed (pastes, API writes, edits
+ * while it was off) are found by comparing every linked row with its base, and rows deleted from the
+ * sheet orphan their links (see `sheet-reconcile.ts`).
  *
  * Scheduling survives restarts because it lives in the queue: every run first sends the next run, with
  * `startAfter` at the end of the current interval, counted from the epoch (`nextPollAt`). That slot also
@@ -20,8 +23,8 @@ import { connectorFor, type SyncRuntime } from './runtime.ts';
  * retried by the queue; the next slot is already sent, so the chain never ends while the table exists.
  */
 
-/** CRMs whose tables are polled. */
-export const POLLED_CRMS: ReadonlySet<CrmId> = new Set<CrmId>(['salesforce']);
+/** CRMs whose tables are reconciled: every CRM with a connector. */
+export const POLLED_CRMS: ReadonlySet<CrmId> = new Set<CrmId>(['hubspot', 'salesforce']);
 
 /**
  * How far behind its cursor a poll starts again. `SystemModstamp` is set when a transaction starts, so a
@@ -36,6 +39,8 @@ export type PollJob = z.output<typeof pollJobSchema>;
 /** What one poll did, for the log. */
 export interface PollResult {
   readonly changed: number;
+  /** The sheet half, when the companion can read the sheet. */
+  readonly sheet?: SheetReconcileResult;
   readonly sheetWrites: number;
   readonly crmWrites: number;
   readonly conflicts: number;
@@ -138,5 +143,8 @@ export async function runPoll(
   }
   if (totals.sheetWrites > 0)
     runtime.metrics?.recordSynced(connection.crm as CrmId, 'crm_to_sheet', totals.sheetWrites);
-  return { ...totals, cursor: new Date(cursor).toISOString() };
+  const sheet = ctx.signal.aborted
+    ? undefined
+    : await reconcileSheet(runtime, connection, table, tableFields(table.mapping), ctx.jobId);
+  return { ...totals, ...(sheet ? { sheet } : {}), cursor: new Date(cursor).toISOString() };
 }

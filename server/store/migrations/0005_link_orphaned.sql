@@ -1,0 +1,2 @@
+ALTER TABLE "record_links" DROP CONSTRAINT "record_links_state_check";--> statement-breakpoint
+ALTER TABLE "record_links" ADD CONSTRAINT "record_links_state_check" CHECK ("record_links"."state" in ('linked', 'pending', 'archived', 'error', 'orphaned'));
