@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection } from '../connections/credentials.ts';
+import { PROVIDERS } from '../connectors/registry.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { JobKind, SendOptions } from '../queue/index.ts';
 import { generateKeyEntry, Keyring } from '../security/keyring.ts';
 import type { Database } from '../store/database.ts';
 import { openMigrated, SAMPLE_MAPPING, seedTable } from '../store/fixtures.ts';
 import { openPglite } from '../store/sql-client.ts';
-import { armPolls, nextPollAt, type PollJob, runPoll, schedulePoll } from './poll.ts';
+import { armPolls, nextPollAt, POLLED_CRMS, type PollJob, runPoll, schedulePoll } from './poll.ts';
 import type { SyncRuntime } from './runtime.ts';
 
 /** A job kind that records what was sent, dropping a repeated idempotency key as the queue does. */
@@ -115,33 +116,30 @@ describe('runPoll and armPolls', () => {
     expect(kind.sent.map((s) => s.options.startAfter)).toEqual([new Date('2025-06-02T12:04:00.000Z')]);
   });
 
-  it('ends the chain for a deleted table and for tables of CRMs that are not polled', async () => {
+  it('ends the chain for a deleted table; every CRM with a connector is reconciled', async () => {
     const kind = recordingKind();
     const schedule = (t: Parameters<typeof schedulePoll>[1]) => schedulePoll(kind, t, T);
-    const { table: hubspotTable } = await seedTable(db);
-    expect(
-      await runPoll(runtime, { tenantId: hubspotTable.tenantId, tableId: hubspotTable.id }, ctx, {
-        schedule,
-      }),
-    ).toBeUndefined();
     const gone = await salesforceTable();
     await db.repos.tables.delete(gone.tenantId, gone.id);
     expect(
       await runPoll(runtime, { tenantId: gone.tenantId, tableId: gone.id }, ctx, { schedule }),
     ).toBeUndefined();
     expect(kind.sent).toEqual([]);
+    expect([...POLLED_CRMS].sort()).toEqual(Object.keys(PROVIDERS).sort());
   });
 
-  it('re-arms every Salesforce table at start, once per slot', async () => {
+  it('re-arms every table at start, once per slot', async () => {
     const table = await salesforceTable();
+    const { table: hubspotTable } = await seedTable(db);
     const kind = recordingKind();
     const armed = await armPolls(runtime, kind, T);
-    expect(armed).toBeGreaterThanOrEqual(1);
-    expect(kind.sent.filter((s) => s.data.tableId === table.id)).toHaveLength(1);
+    expect(armed).toBeGreaterThanOrEqual(2);
+    for (const id of [table.id, hubspotTable.id]) {
+      expect(kind.sent.filter((s) => s.data.tableId === id)).toHaveLength(1);
+    }
     await armPolls(runtime, kind, T + 1000);
-    expect(kind.sent.filter((s) => s.data.tableId === table.id)).toHaveLength(1);
-    // HubSpot tables have webhooks and the sheet reconcile; they are not polled.
-    const tables = await db.repos.tables.listForCrm('hubspot');
-    expect(kind.sent.some((s) => tables.some((t) => t.id === s.data.tableId))).toBe(false);
+    for (const id of [table.id, hubspotTable.id]) {
+      expect(kind.sent.filter((s) => s.data.tableId === id)).toHaveLength(1);
+    }
   });
 });
