@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../server/csv/read-csv.ts';
 import { SANDBOX_HUBSPOT_CLIENT } from '../server/sandbox/hubspot/client.ts';
 import { createSandboxHubSpot } from '../server/sandbox/hubspot/index.ts';
+import { SANDBOX_SALESFORCE_CLIENT } from '../server/sandbox/salesforce/client.ts';
+import { createSandboxSalesforce } from '../server/sandbox/salesforce/index.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'rowbridge.js');
@@ -247,6 +249,15 @@ describe('rowbridge export|import --crm salesforce', () => {
       ['Acme Inc', 'York'],
       ['initech.example', 'Austin'],
     ]);
+    const org = createSandboxSalesforce({
+      ...SANDBOX_SALESFORCE_CLIENT,
+      stateFile: join(dataDir, 'sandbox', 'salesforce.json'),
+    });
+    const view = org.state.createListView('Lead', 'York leads', "City = 'York'");
+    await org.close();
+    const listed = await rowbridge('import', '--crm', 'salesforce', '--out', out, '--list', view, '--json');
+    expect(JSON.parse(listed.stdout)).toMatchObject({ imported: 1 });
+    expect((await csvOf(out)).rows.map((row) => row[cityAt])).toEqual(['York']);
   });
 
   it('refuses an object Salesforce has no default map for', async () => {

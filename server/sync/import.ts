@@ -21,7 +21,7 @@ export interface ImportOptions {
   readonly since?: string | undefined;
   /** Only records whose property equals one of the values (AND across properties). */
   readonly where?: Readonly<Record<string, readonly string[]>> | undefined;
-  /** Only the members of this saved list (HubSpot list id). */
+  /** Only the members of this saved list (HubSpot list id, Salesforce list view id). */
   readonly list?: string | undefined;
   readonly normalize?: NormalizeOptions;
   readonly newRowId: () => string;

@@ -96,6 +96,20 @@ export function createSalesforceClient(
     return properties.filter((property) => fields.has(soqlName(property).toLowerCase()));
   };
 
+  /**
+   * A list view's condition: its describe gives the SOQL Salesforce runs for it, whose WHERE part selects
+   * the view's records; Rowbridge runs it with its own fields and paging.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_listviewdescribe.htm
+   */
+  const listView = async (object: string, id: string): Promise<string | undefined> => {
+    if (!ID.test(id)) throw new RowbridgeError('invalid_input', `"${id}" is not a Salesforce list view id.`);
+    const described = (await connection.request(
+      `/services/data/v${connection.version}/sobjects/${soqlName(object)}/listviews/${id}/describe`,
+    )) as { query?: string };
+    const match = /\sWHERE\s([\s\S]*?)(?:\sORDER BY\s[\s\S]*)?$/i.exec(described.query ?? '');
+    return match?.[1]?.trim() || undefined;
+  };
+
   const upsertChunk = async (
     object: string,
     property: string,
@@ -117,9 +131,13 @@ export function createSalesforceClient(
 
     listRecords: (object, options) => {
       if (options.list !== undefined) {
-        throw new RowbridgeError(
-          'invalid_input',
-          'Importing a Salesforce list view is not supported yet; import with a filter on the view’s fields instead.',
+        return listView(object, options.list).then(async (condition) =>
+          listPage(connection, object, {
+            ...options,
+            condition,
+            properties: await existing(object, options.properties),
+            limit: Math.min(options.limit ?? pagination.pageSize, pagination.pageSize),
+          }),
         );
       }
       return existing(object, options.properties).then((properties) =>

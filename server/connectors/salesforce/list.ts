@@ -50,6 +50,8 @@ export async function listPage(
     readonly limit: number;
     readonly modifiedSince?: string;
     readonly where?: Readonly<Record<string, readonly string[]>>;
+    /** A SOQL condition Salesforce itself wrote (a list view's): trusted, never user text. */
+    readonly condition?: string | undefined;
     readonly properties: readonly string[];
     readonly includeArchived?: boolean;
   },
@@ -77,6 +79,7 @@ export async function listPage(
     const where: string[] = Object.entries(options.where ?? {}).map(([field, values]) =>
       values.length === 0 ? 'Id = null' : soqlIn(field, values),
     );
+    if (options.condition) where.push(`(${options.condition})`);
     const after = previous?.after;
     if (since !== undefined) {
       where.push(`SystemModstamp >= ${soqlDateTime(since)}`);

@@ -5,6 +5,7 @@ import { compositeRoutes } from './composite.ts';
 import type { Core, Env } from './core.ts';
 import { SalesforceError } from './errors.ts';
 import { countApiRequests, limitRoutes } from './limits.ts';
+import { listViewRoutes } from './listviews.ts';
 import { metadataRoutes } from './metadata.ts';
 import { authenticate, bearerOf, identityUrl, oauthRoutes } from './oauth.ts';
 import { queryRoutes } from './query.ts';
@@ -89,6 +90,7 @@ export function createApp(input: {
   });
   for (const routes of [
     compositeRoutes(core, (request) => app.fetch(request)),
+    listViewRoutes(core),
     limitRoutes(core),
     queryRoutes(core),
     collectionRoutes(core),

@@ -63,6 +63,8 @@ export type SandboxRecord = Readonly<Record<string, FieldValue>>;
 export interface SandboxSalesforceState {
   /** An access token for the API user without the OAuth flow. */
   createAccessToken(): string;
+  /** Saves a list view on `object` selecting records by a SOQL condition, as a user would; its id. */
+  createListView(object: string, label: string, where: string): string;
   /** Creates records as an import (Data Import Wizard): validated like API writes, no outbound messages. */
   seed(object: string, records: readonly FieldInput[]): string[];
   /** Creates a record as the org's sales user in the UI (outbound messages fire). */
@@ -145,6 +147,14 @@ export function createSandboxSalesforce(options: SandboxSalesforceOptions): Sand
 
   const state: SandboxSalesforceState = {
     createAccessToken: () => createAccessToken(core),
+    createListView(type, label, where) {
+      const object = objectNamed(type);
+      return core.store.write((data) => {
+        const id = makeId('00B', Object.keys(data.listViews).length + 1);
+        data.listViews[id] = { id, label, sobjectType: object.name, where };
+        return id;
+      });
+    },
     seed: (type, records) =>
       writeRecords(core, asImport, (ctx) => {
         const object = objectNamed(type);

@@ -83,6 +83,17 @@ export interface SandboxData {
   bulkJobs: Record<string, BulkJob>;
   /** API requests per hour (epoch hour → count): the rolling 24-hour allocation `/limits` reports. */
   apiUsage: Record<string, number>;
+  /** List views users saved, by id: a filter on one object. */
+  listViews: Record<string, ListView>;
+}
+
+/** A saved list view: its object and the SOQL condition that selects its records. */
+export interface ListView {
+  readonly id: string;
+  readonly label: string;
+  readonly sobjectType: string;
+  /** A SOQL condition, as Salesforce puts it after WHERE in the view's query. */
+  readonly where: string;
 }
 
 export function emptyData(now: number): SandboxData {
@@ -98,6 +109,7 @@ export function emptyData(now: number): SandboxData {
     cursors: {},
     bulkJobs: {},
     apiUsage: {},
+    listViews: {},
   };
 }
 

@@ -34,6 +34,7 @@ export function salesforceStateFile(
       if (!parsed.success) return undefined;
       const data = parsed.data as unknown as SandboxData;
       // A state written before an object was added lacks its entries.
+      data.listViews ??= {};
       for (const name of OBJECT_NAMES) {
         data.records[name] ??= {};
         data.customFields[name] ??= [];
