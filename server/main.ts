@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { createQueue, type JobQueue } from './queue/index.ts';
 import { loadSandboxIdentity, SANDBOX_AUDIENCE, sandboxIdentityRoutes } from './sandbox/google/identity.ts';
+import type { SandboxSheets } from './sandbox/sheets/index.ts';
 import { loadKeyring } from './security/keyring.ts';
 import { registerSecret } from './security/redact.ts';
 import { type Database, openDatabase } from './store/database.ts';
@@ -32,6 +33,8 @@ export interface Companion {
   readonly url: string;
   readonly db: Database;
   readonly queue: JobQueue;
+  /** The sandbox Sheets in sandbox mode: tests reach its fault switches, the preview page its grid. */
+  readonly sandboxSheets?: SandboxSheets;
   /** Stops taking requests and jobs, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -189,6 +192,7 @@ export async function startCompanion(
       url: server.url,
       db,
       queue: jobs,
+      ...(sheets.sandbox ? { sandboxSheets: sheets.sandbox } : {}),
       close() {
         closing ??= (async () => {
           // Requests and jobs drain side by side; a request still running may enqueue work meanwhile.

@@ -61,9 +61,12 @@ export type LinkStamps = z.infer<typeof linkStampsSchema>;
 
 export const baseValuesSchema = z.record(z.string(), fieldValueSchema);
 
-/** How a person settled a conflict: one side's value, or a value they typed. */
+/**
+ * How a conflict was settled: a person chose one side's value or typed one, or the two sides came to
+ * agree on their own (`agreed`: both edited to an equal value later).
+ */
 export const conflictResolutionSchema = z.object({
-  choice: z.enum(['sheet', 'crm', 'custom']),
+  choice: z.enum(['sheet', 'crm', 'custom', 'agreed']),
   value: fieldValueSchema,
 });
 export type ConflictResolution = z.infer<typeof conflictResolutionSchema>;

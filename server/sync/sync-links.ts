@@ -226,9 +226,25 @@ export async function syncLinkedRows(input: SyncLinksInput): Promise<SyncLinksRe
   if (sheetChanges.length > 0 && sheets) {
     sheetWritten = (await sheets.writeRows(input.sheetRef, sheetChanges)).written;
   }
+  // Open conflicts on fields the merge now settled (both sides agree again) need no review any more.
+  const open = await runtime.db.repos.conflicts.listOpen(table.tenantId, table.id, {
+    rowIds: links.map((link) => link.rowId),
+  });
+  const conflicted = new Set(conflicts.map((c) => `${c.rowId}\u0000${c.field}`));
+  const settled = open
+    // Only where the row was read: without it the sheet side is assumed, and cannot settle anything.
+    .filter((c) => fromSheet?.rows.has(c.rowId) === true)
+    .filter((c) => !conflicted.has(`${c.rowId}\u0000${c.field}`) && rows.get(c.rowId)?.status !== 'failed')
+    .filter((c) => linkUpdates.some((u) => u.rowId === c.rowId && u.state === 'linked'))
+    .map((c) => ({
+      rowId: c.rowId,
+      field: c.field,
+      value: linkUpdates.find((u) => u.rowId === c.rowId)?.base[c.field] ?? null,
+    }));
   await runtime.db.transaction(async (tx) => {
     await tx.repos.links.upsert(table.tenantId, table.id, linkUpdates);
     if (conflicts.length > 0) await tx.repos.conflicts.record(table.tenantId, table.id, conflicts);
+    if (settled.length > 0) await tx.repos.conflicts.settle(table.tenantId, table.id, settled);
     if (audit.length > 0) await tx.repos.audit.append(table.tenantId, audit);
   });
   return {

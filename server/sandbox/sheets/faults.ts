@@ -14,6 +14,11 @@ export interface FaultMatch {
 export interface SandboxFaults {
   /** The next `count` matching requests answer `status` (default 503) with Google's error envelope. */
   fail5xx(count: number, options?: FaultMatch & { readonly status?: 500 | 502 | 503 | 504 }): void;
+  /**
+   * The next `count` matching requests answer 403 PERMISSION_DENIED, as when the spreadsheet is no longer
+   * shared with the caller: a failure no client retries (what a crash between two writes looks like).
+   */
+  deny(count: number, options?: FaultMatch): void;
   /** Every request waits `ms` of real time before it is handled (0 turns it off). */
   latency(ms: number): void;
   /**
@@ -57,6 +62,13 @@ export function createFaults(): { faults: SandboxFaults; middleware: MiddlewareH
         remaining: count,
         match: options,
         make: () => new GoogleApiError(options.status ?? 503, status, message),
+      });
+    },
+    deny(count, options = {}) {
+      pending.push({
+        remaining: count,
+        match: options,
+        make: () => new GoogleApiError(403, 'PERMISSION_DENIED', 'The caller does not have permission'),
       });
     },
     latency(ms) {

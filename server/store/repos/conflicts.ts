@@ -1,5 +1,6 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { RowbridgeError } from '../../../shared/errors.ts';
+import type { FieldValue } from '../../../shared/fields.ts';
 import { fieldValueSchema } from '../../../shared/fields.ts';
 import { type FieldConflict, sideValueSchema } from '../../../shared/merge/types.ts';
 import { isForeignKeyViolation } from '../db-errors.ts';
@@ -128,6 +129,39 @@ export function conflictsRepo(db: Executor) {
         .orderBy(asc(conflicts.createdAt), asc(conflicts.id))
         .limit(pageSize(options.limit, 200));
       return rows.map(toConflict);
+    },
+
+    /**
+     * Closes open conflicts the two sides settled themselves (both now hold an equal value, or both went
+     * back to the base): no review is needed any more. Returns how many closed.
+     */
+    async settle(
+      tenantId: string,
+      tableId: string,
+      entries: readonly { readonly rowId: string; readonly field: string; readonly value: FieldValue }[],
+    ): Promise<number> {
+      let closed = 0;
+      for (const entry of entries) {
+        const rows = await db
+          .update(conflicts)
+          .set({
+            status: 'resolved',
+            resolution: { choice: 'agreed', value: entry.value },
+            resolvedBy: 'sync',
+            resolvedAt: sql`now()`,
+          })
+          .where(
+            and(
+              inTable(tenantId, tableId),
+              isOpen,
+              eq(conflicts.rowId, entry.rowId),
+              eq(conflicts.field, entry.field),
+            ),
+          )
+          .returning({ id: conflicts.id });
+        closed += rows.length;
+      }
+      return closed;
     },
 
     /** How many conflicts of a table are open: the sidebar badge. */
