@@ -272,31 +272,48 @@ async function runScenario(ops: readonly Op[]): Promise<void> {
     body.conflicts.map((c: { rowId: string; field: string }) => [`${c.rowId}|${c.field}`, c]),
   );
   const rows = rowsOf();
-  for (const rowId of rowIds) {
-    const row = rows.find((r) => r.rowId === rowId);
-    const contact = contactOf(rowId);
-    for (const field of Object.keys(FIELDS) as Header[]) {
-      const key = `${rowId}|${field}`;
-      const sheetValue = String(row?.cells[field] ?? '');
-      const crmValue = String(contact?.properties[FIELDS[field]] ?? '');
-      const { sheet = [], crm = [] } = edits.get(key) ?? {};
-      const conflict = conflicts.get(`${rowId}|${field === 'City' ? 'city' : 'title'}`);
-      const where = `${key}: sheet edits ${JSON.stringify(sheet)}, CRM edits ${JSON.stringify(crm)}, now sheet "${sheetValue}", CRM "${crmValue}"`;
-      if (conflict) {
-        // A conflict is exactly a field both sides changed, to different values: each side keeps its last.
-        expect(sheet.length > 0 && crm.length > 0, where).toBe(true);
-        expect([sheetValue, crmValue], where).toEqual([sheet.at(-1), crm.at(-1)]);
-        expect(sheetValue, where).not.toBe(crmValue);
-        continue;
+  try {
+    checkRows();
+  } catch (error) {
+    // What happened to the rows, for whoever reads the failure.
+    const trail: string[] = [];
+    for (const rowId of rowIds) {
+      const audit = await session.api('GET', `/api/v1/tables/${tableId}/audit?rowId=${rowId}&limit=200`);
+      for (const e of [...audit.body.entries].reverse()) {
+        trail.push(
+          `${rowId} ${e.at} ${e.action} ${e.field} ${JSON.stringify(e.oldValue)} → ${JSON.stringify(e.newValue)} job …${String(e.jobId).slice(-6)}`,
+        );
       }
-      expect(sheetValue, `${where}: both sides equal`).toBe(crmValue);
-      const initial = field === 'City' ? 'Start' : 'Lead';
-      const allowed =
-        sheet.length + crm.length === 0 ? [initial] : [sheet.at(-1), crm.at(-1)].filter(Boolean);
-      // No edit lost: the agreed value is the last edit of a side that edited the field.
-      expect(allowed, where).toContain(sheetValue);
-      if (sheet.length === 0 && crm.length > 0) expect(sheetValue, where).toBe(crm.at(-1));
-      if (crm.length === 0 && sheet.length > 0) expect(sheetValue, where).toBe(sheet.at(-1));
+    }
+    throw new Error(`${(error as Error).message}\nAudit:\n${trail.join('\n')}`);
+  }
+  function checkRows() {
+    for (const rowId of rowIds) {
+      const row = rows.find((r) => r.rowId === rowId);
+      const contact = contactOf(rowId);
+      for (const field of Object.keys(FIELDS) as Header[]) {
+        const key = `${rowId}|${field}`;
+        const sheetValue = String(row?.cells[field] ?? '');
+        const crmValue = String(contact?.properties[FIELDS[field]] ?? '');
+        const { sheet = [], crm = [] } = edits.get(key) ?? {};
+        const conflict = conflicts.get(`${rowId}|${field === 'City' ? 'city' : 'title'}`);
+        const where = `${key}: sheet edits ${JSON.stringify(sheet)}, CRM edits ${JSON.stringify(crm)}, now sheet "${sheetValue}", CRM "${crmValue}"`;
+        if (conflict) {
+          // A conflict is exactly a field both sides changed, to different values: each side keeps its last.
+          expect(sheet.length > 0 && crm.length > 0, where).toBe(true);
+          expect([sheetValue, crmValue], where).toEqual([sheet.at(-1), crm.at(-1)]);
+          expect(sheetValue, where).not.toBe(crmValue);
+          continue;
+        }
+        expect(sheetValue, `${where}: both sides equal`).toBe(crmValue);
+        const initial = field === 'City' ? 'Start' : 'Lead';
+        const allowed =
+          sheet.length + crm.length === 0 ? [initial] : [sheet.at(-1), crm.at(-1)].filter(Boolean);
+        // No edit lost: the agreed value is the last edit of a side that edited the field.
+        expect(allowed, where).toContain(sheetValue);
+        if (sheet.length === 0 && crm.length > 0) expect(sheetValue, where).toBe(crm.at(-1));
+        if (crm.length === 0 && sheet.length > 0) expect(sheetValue, where).toBe(sheet.at(-1));
+      }
     }
   }
 }
