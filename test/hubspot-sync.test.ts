@@ -171,6 +171,16 @@ describe('HubSpot end to end through the companion', () => {
     expect(actions).toEqual(expect.arrayContaining(['merge.write_sheet city', 'merge.write_crm first_name']));
   });
 
+  it('retries a webhook round that failed on Sheets without waiting out the events\' lease', async () => {
+    sheets.faults.deny(1, { path: /values/ });
+    const ann = contactOf('row-1');
+    portal.state.editAsUser('contacts', ann?.id ?? '', { city: 'Denver' });
+    await portal.flushWebhooks();
+    // The first round is refused; the job's retry (2 s later) must find the released events.
+    await waitFor(() => (rowOf('row-1')?.cells.City === 'Denver' ? true : undefined), 15_000);
+    sheets.faults.reset();
+  });
+
   it('records a conflict when both sides changed a field, touching neither (policy manual)', async () => {
     sheets.state.editAsUser(spreadsheetId, `'${TAB}'!F2`, [['Oslo']]);
     portal.state.editAsUser('contacts', contactOf('row-1')?.id ?? '', { city: 'Paris' });

@@ -43,25 +43,35 @@ export async function applyCrmEvents(
       leaseMs: 120_000,
     });
     if (claimed.length === 0) return totals;
-    const events = claimed.map(eventOf);
     const sheetWritesBefore = totals.sheetWrites;
-    for (const table of tables) {
-      const ofTable = events.filter((event) => event.objectType === table.crmObject);
-      if (ofTable.length === 0) continue;
-      const ids = [...new Set(ofTable.map((event) => event.objectId))];
-      const result = await applyToRecords(runtime, connection, table, ids, ctx.jobId);
-      totals.sheetWrites += result.sheetWrites;
-      totals.crmWrites += result.crmWrites;
-      totals.conflicts += result.conflicts;
-      totals.archived += result.archived;
+    try {
+      const events = claimed.map(eventOf);
+      for (const table of tables) {
+        const ofTable = events.filter((event) => event.objectType === table.crmObject);
+        if (ofTable.length === 0) continue;
+        const ids = [...new Set(ofTable.map((event) => event.objectId))];
+        const result = await applyToRecords(runtime, connection, table, ids, ctx.jobId);
+        totals.sheetWrites += result.sheetWrites;
+        totals.crmWrites += result.crmWrites;
+        totals.conflicts += result.conflicts;
+        totals.archived += result.archived;
+      }
+    } catch (error) {
+      // The job is retried with backoff; its retry must find these events rather than wait out the lease.
+      const message = error instanceof Error ? error.message : String(error);
+      await repos.inbox.release(
+        claimed.map((event) => event.id),
+        message,
+      );
+      throw error;
     }
     await repos.inbox.markProcessed(claimed.map((event) => event.id));
     totals.events += claimed.length;
     if (totals.sheetWrites > sheetWritesBefore && runtime.metrics) {
       const crm = connection.crm as CrmId;
       runtime.metrics.recordSynced(crm, 'crm_to_sheet', totals.sheetWrites - sheetWritesBefore);
-      for (const event of events) {
-        const at = Date.parse(event.occurredAt);
+      for (const event of claimed) {
+        const at = Date.parse(eventOf(event).occurredAt);
         if (Number.isFinite(at)) runtime.metrics.observeWebhookToSheet(crm, (Date.now() - at) / 1000);
       }
     }

@@ -120,6 +120,20 @@ export function inboxRepo(db: Executor) {
         .returning({ id: inboxEvents.id });
       return rows.length > 0;
     },
+
+    /**
+     * Hands claimed events back after a failed attempt so the retry sees them at once rather than after
+     * their lease; the attempt stays counted, so a poison event still runs out of attempts.
+     */
+    async release(ids: readonly string[], error: string): Promise<number> {
+      if (ids.length === 0) return 0;
+      const rows = await db
+        .update(inboxEvents)
+        .set({ lastError: error, availableAt: sql`now()` })
+        .where(and(inArray(inboxEvents.id, [...ids]), isNull(inboxEvents.processedAt)))
+        .returning({ id: inboxEvents.id });
+      return rows.length;
+    },
   };
 }
 export type InboxRepo = ReturnType<typeof inboxRepo>;
