@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportProgress } from '../appsscript/src/sync/export.ts';
 import { type AddonTestbed, addonTestbed } from './support/addon.ts';
 import type { FakeSheet } from './support/apps-script/index.ts';
+import { freePort } from './support/ports.ts';
 
 /**
  * The add-on's server-side code as Apps Script runs it (in-memory SpreadsheetApp, PropertiesService,
@@ -209,7 +210,7 @@ describe('the add-on against a real companion', () => {
     expect(bed.addon.conflictReview().conflicts).toEqual([]);
   });
 
-  it('explains companion errors: a secret that no longer matches, an unreachable companion', () => {
+  it('explains companion errors: a secret that no longer matches, an unreachable companion', async () => {
     const stored = bed.env.documentProperties.getProperty('rowbridge.sheetSecret') ?? '';
     bed.env.documentProperties.setProperty(
       'rowbridge.sheetSecret',
@@ -219,7 +220,8 @@ describe('the add-on against a real companion', () => {
     bed.env.documentProperties.setProperty('rowbridge.sheetSecret', stored);
     const build = (globalThis as unknown as { ROWBRIDGE_BUILD: { companionUrl: string } }).ROWBRIDGE_BUILD;
     const url = build.companionUrl;
-    build.companionUrl = 'http://127.0.0.1:9';
+    build.companionUrl = `http://127.0.0.1:${await freePort()}`;
+    bed.env.allowlist.push(`${build.companionUrl}/`);
     try {
       expect(bed.addon.getStatus().error).toMatch(/cannot be reached.*\(companion_unreachable\)$/);
     } finally {

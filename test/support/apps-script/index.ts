@@ -57,6 +57,8 @@ export interface AppsScriptEnv {
   readonly documentProperties: FakeProperties;
   readonly userProperties: FakeProperties;
   readonly documentLock: FakeLock;
+  /** The manifest's `urlFetchWhitelist`, changeable by a test (a companion moved, a port closed). */
+  readonly allowlist: string[];
   /**
    * A user types or pastes `values` at `a1` (`'Leads'!B2` or `B2` on the active tab): the cells change,
    * then every installed onEdit trigger of the spreadsheet runs with Apps Script's event object
@@ -115,6 +117,7 @@ export function installAppsScript(options: AppsScriptOptions = {}): AppsScriptEn
   const scriptProperties = new FakeProperties();
   const documentLock = new FakeLock();
   const user = options.user ?? 'ann@acme.com';
+  const allowlist = [...(options.allowlist ?? [])];
   let fetcher: SyncFetcher | undefined;
   const previous = new Map(GLOBALS.map((name) => [name, (globalThis as Record<string, unknown>)[name]]));
 
@@ -143,7 +146,7 @@ export function installAppsScript(options: AppsScriptOptions = {}): AppsScriptEn
         fetcher ??= new SyncFetcher();
         return fetcher;
       },
-      options.allowlist ?? [],
+      allowlist,
       fetches,
     ),
     ScriptApp: fakeScriptApp(options.identityToken ?? (() => null), triggers),
@@ -166,6 +169,7 @@ export function installAppsScript(options: AppsScriptOptions = {}): AppsScriptEn
     documentProperties,
     userProperties,
     documentLock,
+    allowlist,
     userEdit(a1, values, entryPoints) {
       const range = spreadsheet.getRange(a1);
       const single = range.getNumRows() === 1 && range.getNumColumns() === 1;
