@@ -65,7 +65,17 @@ function header(app: App): HTMLElement {
           `${status.conflicts} conflict${status.conflicts === 1 ? '' : 's'}`,
         )
       : h('span', { class: 'pill ok', 'data-testid': 'conflicts-badge' }, 'No conflicts');
-  return h('header', {}, h('div', { class: 'row' }, h('h1', {}, 'Rowbridge'), badge), statusLine(status));
+  const refresh = h(
+    'button',
+    { class: 'link', title: 'Refresh', 'aria-label': 'Refresh', onclick: () => void app.refresh() },
+    '↻',
+  );
+  return h(
+    'header',
+    {},
+    h('div', { class: 'row' }, h('h1', {}, 'Rowbridge'), h('div', { class: 'row' }, badge, refresh)),
+    statusLine(status),
+  );
 }
 
 function render(app: App): void {
