@@ -210,6 +210,30 @@ describe('the add-on against a real companion', () => {
     expect(bed.addon.conflictReview().conflicts).toEqual([]);
   });
 
+  it('imports CRM records by a property filter; the companion appends them to its copy of the tab', async () => {
+    bed.hubspot.state.seed('contacts', [
+      { email: 'erin@umbrella.example', firstname: 'Erin', lastname: 'Ko', city: 'York' },
+      { email: 'frank@umbrella.example', firstname: 'Frank', lastname: 'Li', city: 'York' },
+    ]);
+    // The companion's copy of the tab gets the ID column the add-on added here (Google's copy would have it).
+    bed.sandboxSheets.state.editAsUser(bed.env.spreadsheet.getId(), `'${TAB}'!G1`, [['Rowbridge ID']]);
+    const { jobId } = bed.addon.startImport({ property: 'city', values: ['York', ' '], limit: 10 });
+    const sent = bed.env.fetches.find((f) => f.url.endsWith(`/tables/${tableId}/import`));
+    expect(JSON.parse(sent?.body ?? '{}')).toEqual({ where: { city: ['York'] }, limit: 10 });
+    const progress = await until(() => {
+      const p = bed.addon.importProgress(jobId);
+      return p.finished ? p : undefined;
+    }, 'the import job');
+    expect(progress).toMatchObject({ failed: null, imported: 2, appended: 2, updated: 0, rowsWritten: 0 });
+    const grid = bed.sandboxSheets.state.grid(bed.env.spreadsheet.getId(), TAB);
+    expect(grid.map((row) => row[0])).toEqual(
+      expect.arrayContaining(['erin@umbrella.example', 'frank@umbrella.example']),
+    );
+    expect(() => bed.addon.startImport({ since: 'last week' })).toThrow(
+      /"last week" is not a date.*\(invalid_input\)/,
+    );
+  });
+
   it('explains companion errors: a secret that no longer matches, an unreachable companion', async () => {
     const stored = bed.env.documentProperties.getProperty('rowbridge.sheetSecret') ?? '';
     bed.env.documentProperties.setProperty(

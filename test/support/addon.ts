@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import * as main from '../../appsscript/src/main.ts';
 import { allowlistEntry } from '../../appsscript/tools/manifest.ts';
 import { loadSandboxIdentity } from '../../server/sandbox/google/identity.ts';
 import { SANDBOX_HUBSPOT_CLIENT } from '../../server/sandbox/hubspot/client.ts';
 import { createSandboxHubSpot, type SandboxHubSpot } from '../../server/sandbox/hubspot/index.ts';
+import { createSandboxSheets, type SandboxSheets } from '../../server/sandbox/sheets/index.ts';
 import { type AppsScriptEnv, installAppsScript, type TabInput } from './apps-script/index.ts';
 import { type CompanionProcess, startCompanionProcess } from './companion-process.ts';
 
@@ -19,10 +19,16 @@ export interface AddonTestbed {
   /**
    * The sandbox HubSpot as a sales rep sees it (the companion's state file). Its edits send no webhooks:
    * the companion applies a webhook by reading the row through its own Sheets port, which in sandbox
-   * mode is the sandbox Google Sheets, not this in-memory spreadsheet. CRM-side changes therefore reach
-   * the merge when the add-on pushes the row (an export or a flushed edit), as they do in production.
+   * mode is the sandbox Google Sheets, not this in-memory spreadsheet (the copy there is not kept in
+   * step with it). CRM-side changes reach the merge when the add-on pushes the row (an export or a
+   * flushed edit), which is the path the add-on owns.
    */
   readonly hubspot: SandboxHubSpot;
+  /**
+   * The companion's sandbox Google Sheets, holding a spreadsheet with this one's id and tabs: where the
+   * companion's own Sheets writes (an import appending rows) land, standing in for Google's copy.
+   */
+  readonly sandboxSheets: SandboxSheets;
   /** Connects the sandbox HubSpot the way the popup does: the companion's URL, its redirects, consent. */
   connectHubSpot(): Promise<void>;
   close(): Promise<void>;
@@ -48,9 +54,22 @@ export async function addonTestbed(options: {
   try {
     const identity = await loadSandboxIdentity(companion.dataDir);
     const token = await identity.mint({ email: 'ann@acme.com', hd: 'acme.com' });
+    const sandboxSheets = createSandboxSheets({
+      stateFile: join(companion.dataDir, 'sandbox', 'sheets.json'),
+    });
+    // The same spreadsheet on the companion's side, so its own Sheets writes find the tab.
+    const spreadsheetId = sandboxSheets.state.createSpreadsheet({
+      title: 'Outreach Q3',
+      tabs: options.tabs.map((tab) => ({
+        title: tab.name,
+        rows: (tab.rows ?? []).map((row) =>
+          row.map((cell) => (cell instanceof Date ? cell.toISOString() : (cell as string))),
+        ),
+      })),
+    });
     const env = installAppsScript({
       spreadsheet: {
-        id: `sheet-${randomBytes(6).toString('hex')}`,
+        id: spreadsheetId,
         name: 'Outreach Q3',
         tabs: options.tabs,
         ...(options.timeZone ? { timeZone: options.timeZone } : {}),
@@ -68,6 +87,7 @@ export async function addonTestbed(options: {
       env,
       addon: main,
       hubspot,
+      sandboxSheets,
       async connectHubSpot() {
         const { url } = main.connectCrm('hubspot');
         const page = await followConnectUrl(url);
