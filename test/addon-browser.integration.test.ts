@@ -46,7 +46,15 @@ async function openShown(kind: 'sidebar' | 'dialog', size: { width: number; heig
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+  // No focus ring, caret or random port: the committed screenshots change only when the pages do.
+  await page.evaluate('document.activeElement && document.activeElement.blur()');
+  await page.addStyleTag({ content: '[data-testid="companion-url"] { display: none; }' });
+  await page.screenshot({
+    path: `${SHOTS}${name}.png`,
+    fullPage: true,
+    animations: 'disabled',
+    caret: 'hide',
+  });
 }
 
 describeWithChromium('the sidebar and the conflict dialog in Chromium', () => {

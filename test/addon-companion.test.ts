@@ -33,7 +33,7 @@ async function exportAll(dryRun: boolean): Promise<ExportProgress> {
   const started = bed.addon.startExport({ scope: 'all', dryRun });
   expect(started.nextRow).toBeNull();
   return until(() => {
-    const progress = bed.addon.exportProgress([...started.jobIds]);
+    const progress = bed.addon.exportProgress([...started.jobIds], started.sheetId);
     return progress.finished ? progress : undefined;
   }, 'the export jobs');
 }
@@ -217,11 +217,11 @@ describe('the add-on against a real companion', () => {
     ]);
     // The companion's copy of the tab gets the ID column the add-on added here (Google's copy would have it).
     bed.sandboxSheets.state.editAsUser(bed.env.spreadsheet.getId(), `'${TAB}'!G1`, [['Rowbridge ID']]);
-    const { jobId } = bed.addon.startImport({ property: 'city', values: ['York', ' '], limit: 10 });
+    const { jobId, sheetId } = bed.addon.startImport({ property: 'city', values: ['York', ' '], limit: 10 });
     const sent = bed.env.fetches.find((f) => f.url.endsWith(`/tables/${tableId}/import`));
     expect(JSON.parse(sent?.body ?? '{}')).toEqual({ where: { city: ['York'] }, limit: 10 });
     const progress = await until(() => {
-      const p = bed.addon.importProgress(jobId);
+      const p = bed.addon.importProgress(jobId, sheetId);
       return p.finished ? p : undefined;
     }, 'the import job');
     expect(progress).toMatchObject({ failed: null, imported: 2, appended: 2, updated: 0, rowsWritten: 0 });

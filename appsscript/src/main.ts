@@ -68,16 +68,16 @@ export function startExport(request: exports.ExportRequest) {
   return exports.startExport(request);
 }
 
-export function exportProgress(jobIds: string[]) {
-  return exports.exportProgress(jobIds);
+export function exportProgress(jobIds: string[], sheetId: number | null) {
+  return exports.exportProgress(jobIds, sheetId);
 }
 
 export function startImport(request: imports.ImportRequest) {
   return imports.startImport(request);
 }
 
-export function importProgress(jobId: string) {
-  return imports.importProgress(jobId);
+export function importProgress(jobId: string, sheetId: number | null) {
+  return imports.importProgress(jobId, sheetId);
 }
 
 export function conflictReview() {

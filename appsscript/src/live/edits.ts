@@ -45,7 +45,9 @@ export function recordEdit(e: GoogleAppsScript.Events.SheetsOnEdit): FlushReport
     const idColumn = layout.idColumn;
     const cells = sheet.getRange(first, idColumn, last - first + 1, 1).getValues();
     const ids = cells.map(([cell]) => String(cell ?? '').trim());
-    if (ids.every((id) => id === '')) return undefined;
+    // Rows never exported have no ID yet; edits still waiting from before are pushed all the same.
+    if (ids.every((id) => id === ''))
+      return pendingSheetIds().length > 0 ? flushLocked(deadlineIn(60_000)) : undefined;
     const index = readIdIndex(sheet, idColumn);
     const outside = (rows: readonly number[]) => rows.some((r) => r < first || r > last);
     const renewed = new Map<number, string>();

@@ -8,7 +8,7 @@ import { columnsOf } from '../sheet/layout.ts';
 import { isBlankRow, type RowSpan, readChunks, selectedRows } from '../sheet/rows.ts';
 import { writeRowsById } from '../sheet/write.ts';
 import { recordSync } from './last-sync.ts';
-import { activeSheet, requireTable } from './tables.ts';
+import { activeSheet, requireTable, sheetById } from './tables.ts';
 
 /**
  * Rows per export request. The API takes up to 5,000 rows and 1 MB a request; a job per 1,000 rows
@@ -26,6 +26,8 @@ export interface ExportRequest {
 }
 
 export interface ExportStarted {
+  /** The tab exported from: pass it to `exportProgress`. */
+  readonly sheetId: number;
   readonly jobIds: readonly string[];
   readonly rows: number;
   /** The first row not sent yet when the time budget ran out; call again with it as `fromRow`. */
@@ -183,6 +185,7 @@ export function startExport(request: ExportRequest): ExportStarted {
   }
   const pushed = pushRows(source, spans, batcher, deadline);
   return {
+    sheetId: sheet.getSheetId(),
     jobIds: batcher.jobIds,
     rows: batcher.sent,
     nextRow: pushed.nextRow ?? null,
@@ -217,13 +220,18 @@ export interface ExportProgress {
 
 const LISTED = 50;
 
-function noteOf(row: ExportResult['rows'][number], rowOf: (id: string) => number | null): RowNote {
+function noteOf(
+  row: ExportResult['rows'][number],
+  rowOf: (id: string) => number | null,
+  dryRun: boolean,
+): RowNote {
+  const outcome = dryRun ? 'it will be updated, not duplicated' : 'it was updated, not duplicated';
   const message =
     row.error?.message ??
     (row.status === 'conflict'
       ? 'Changed in the sheet and in the CRM since the last sync: review it in Conflicts.'
       : row.match
-        ? `Matches an existing record by ${row.match.replace(/_/g, ' ')}; it will be updated, not duplicated.`
+        ? `Matches an existing record by ${row.match.replace(/_/g, ' ')}; ${outcome}.`
         : row.status);
   return { row: rowOf(row.rowId), status: row.status, message };
 }
@@ -233,7 +241,7 @@ function noteOf(row: ExportResult['rows'][number], rowOf: (id: string) => number
  * matched to existing records, rows with problems (with their current sheet row numbers), and for a real
  * export the CRM values the companion handed back for the add-on to write, written now.
  */
-export function exportProgress(jobIds: readonly string[]): ExportProgress {
+export function exportProgress(jobIds: readonly string[], sheetId?: number | null): ExportProgress {
   const jobs = jobIds.map((jobId) => call('getJob', { params: { jobId } }));
   const done = jobs.reduce((sum, job) => sum + job.progress.done, 0);
   const total = jobs.reduce((sum, job) => sum + (job.progress.total ?? 0), 0);
@@ -259,7 +267,7 @@ export function exportProgress(jobIds: readonly string[]): ExportProgress {
       counts[status] = (counts[status] ?? 0) + (n ?? 0);
   }
   const rows = results.flatMap((result) => result.rows);
-  const sheet = activeSheet();
+  const sheet = sheetById(sheetId);
   const layout = ensureIdColumn(sheet);
   const index = readIdIndex(sheet, layout.idColumn);
   const rowOf = (id: string) => index.get(id)?.[0] ?? null;
@@ -277,11 +285,11 @@ export function exportProgress(jobIds: readonly string[]): ExportProgress {
     duplicates: rows
       .filter((row) => row.match && row.status !== 'ambiguous')
       .slice(0, LISTED)
-      .map((row) => noteOf(row, rowOf)),
+      .map((row) => noteOf(row, rowOf, dryRun)),
     problems: rows
       .filter((row) => row.status === 'failed' || row.status === 'ambiguous' || row.status === 'conflict')
       .slice(0, LISTED)
-      .map((row) => noteOf(row, rowOf)),
+      .map((row) => noteOf(row, rowOf, dryRun)),
     cellsWritten,
   };
 }

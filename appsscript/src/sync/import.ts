@@ -3,7 +3,7 @@ import { call } from '../companion/client.ts';
 import { AddonError } from '../companion/errors.ts';
 import { writeRowsById } from '../sheet/write.ts';
 import { recordSync } from './last-sync.ts';
-import { activeSheet, requireTable } from './tables.ts';
+import { activeSheet, requireTable, sheetById } from './tables.ts';
 
 /** The sidebar's import form: a property filter, a change time or a saved list, and a limit. */
 export interface ImportRequest {
@@ -27,8 +27,9 @@ function sinceOf(since: string | undefined): string | undefined {
 }
 
 /** Starts importing CRM records into the active tab; follow it with `importProgress`. */
-export function startImport(request: ImportRequest): { jobId: string } {
-  const table = requireTable(activeSheet());
+export function startImport(request: ImportRequest): { jobId: string; sheetId: number } {
+  const sheet = activeSheet();
+  const table = requireTable(sheet);
   const values = (request.values ?? []).map((v) => v.trim()).filter((v) => v !== '');
   const property = request.property?.trim();
   const list = request.list?.trim();
@@ -41,7 +42,7 @@ export function startImport(request: ImportRequest): { jobId: string } {
         ...(request.limit ? { limit: request.limit } : {}),
       };
   const { job } = call('importRows', { params: { tableId: table.id }, body });
-  return { jobId: job.id };
+  return { jobId: job.id, sheetId: sheet.getSheetId() };
 }
 
 export interface ImportProgress {
@@ -60,7 +61,7 @@ export interface ImportProgress {
  * Polls an import job. When it is done and the companion could not write the sheet itself, its result
  * carries the rows, and they are written now: rows found by Rowbridge ID are updated, new ones appended.
  */
-export function importProgress(jobId: string): ImportProgress {
+export function importProgress(jobId: string, sheetId?: number | null): ImportProgress {
   const job = call('getJob', { params: { jobId } });
   const base = {
     done: job.progress.done,
@@ -81,7 +82,7 @@ export function importProgress(jobId: string): ImportProgress {
   if (!parsed.success)
     throw new AddonError('companion_incompatible', `Import job ${job.id} has no readable result.`);
   const result = parsed.data;
-  const sheet = activeSheet();
+  const sheet = sheetById(sheetId);
   let rowsWritten = 0;
   let { appended, updated } = result;
   if (result.rows) {

@@ -33,6 +33,19 @@ export function activeSheet(): GoogleAppsScript.Spreadsheet.Sheet {
   return SpreadsheetApp.getActive().getActiveSheet();
 }
 
+/**
+ * A tab by its numeric id: jobs started in one tab are followed there even if the person switched tabs
+ * meanwhile. Falls back to the active tab when none is given.
+ */
+export function sheetById(sheetId: number | null | undefined): GoogleAppsScript.Spreadsheet.Sheet {
+  if (sheetId === null || sheetId === undefined) return activeSheet();
+  const sheet = SpreadsheetApp.getActive()
+    .getSheets()
+    .find((s) => s.getSheetId() === sheetId);
+  if (!sheet) throw new AddonError('sheet_not_found', 'The tab this job was started from was deleted.');
+  return sheet;
+}
+
 /** The cached table of a tab, or undefined (no API call). */
 export function cachedTable(sheetId: number): CachedTable | undefined {
   const value = readJson(KEYS.table(sheetId)) as Partial<CachedTable> | undefined;

@@ -162,6 +162,11 @@ export function connectionSection(app: App): HTMLElement {
         ),
       ),
     ),
-    h('p', { class: 'muted' }, `Signed in as ${status.user ?? '…'} · companion ${status.companionUrl}`),
+    h(
+      'p',
+      { class: 'muted' },
+      `Signed in as ${status.user ?? '…'}`,
+      h('span', { 'data-testid': 'companion-url' }, ` · companion ${status.companionUrl}`),
+    ),
   );
 }

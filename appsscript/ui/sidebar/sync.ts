@@ -31,9 +31,12 @@ const importState = {
 const liveState = { busy: false, message: null as null | { kind: 'error' | 'ok' | 'info'; text: string } };
 
 /** Starts the export in as many calls as the tab needs (each stops at Apps Script's time budget). */
-async function startAll(dryRun: boolean): Promise<{ jobIds: string[]; rows: number }> {
+async function startAll(
+  dryRun: boolean,
+): Promise<{ jobIds: string[]; rows: number; sheetId: number | null }> {
   const jobIds: string[] = [];
   let rows = 0;
+  let sheetId: number | null = null;
   let fromRow: number | null = null;
   do {
     const started: Awaited<ReturnType<typeof run<'startExport'>>> = await run('startExport', {
@@ -43,14 +46,15 @@ async function startAll(dryRun: boolean): Promise<{ jobIds: string[]; rows: numb
     });
     jobIds.push(...started.jobIds);
     rows += started.rows;
+    sheetId = started.sheetId;
     fromRow = started.nextRow;
   } while (fromRow !== null);
-  return { jobIds, rows };
+  return { jobIds, rows, sheetId };
 }
 
-async function follow(app: App, jobIds: string[]): Promise<ExportProgress> {
+async function follow(app: App, jobIds: string[], sheetId: number | null): Promise<ExportProgress> {
   for (;;) {
-    const progress = await run('exportProgress', jobIds);
+    const progress = await run('exportProgress', jobIds, sheetId);
     exportState.progress = progress;
     app.render();
     if (progress.finished) return progress;
@@ -64,9 +68,9 @@ async function runExport(app: App, dryRun: boolean): Promise<void> {
   exportState.message = null;
   app.render();
   try {
-    const { jobIds, rows } = await startAll(dryRun);
+    const { jobIds, rows, sheetId } = await startAll(dryRun);
     exportState.rows = rows;
-    const progress = await follow(app, jobIds);
+    const progress = await follow(app, jobIds, sheetId);
     if (progress.failed) throw new Error(progress.failed);
     exportState.phase = dryRun ? 'preview' : 'exported';
     if (!dryRun) {
@@ -178,7 +182,7 @@ async function runImport(app: App): Promise<void> {
   importState.message = null;
   app.render();
   try {
-    const { jobId } = await run('startImport', {
+    const { jobId, sheetId } = await run('startImport', {
       ...(importState.property
         ? { property: importState.property, values: importState.values.split(',') }
         : {}),
@@ -187,7 +191,7 @@ async function runImport(app: App): Promise<void> {
       ...(Number(importState.limit) > 0 ? { limit: Number(importState.limit) } : {}),
     });
     for (;;) {
-      const progress = await run('importProgress', jobId);
+      const progress = await run('importProgress', jobId, sheetId);
       importState.progress = progress;
       app.render();
       if (progress.finished) {
