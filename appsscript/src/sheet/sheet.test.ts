@@ -114,7 +114,7 @@ describe('reading and writing rows', () => {
   it('reads selected rows in chunks and stops at the deadline, saying where to continue', () => {
     const rows = [['Email'], ...Array.from({ length: 30 }, (_, i) => [`p${i}@x.example`])];
     const sheet = open(rows);
-    env.spreadsheet.setActiveRangeList(['A1:A3', 'A10:A12', 'B5:B5', 'A40:A50']);
+    env.spreadsheet.selectRanges(['A1:A3', 'A10:A12', 'B5:B5', 'A40:A50']);
     expect(selectedRows(sheet)).toEqual([
       { first: 2, last: 3 },
       { first: 5, last: 5 },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { offsetMinutes } from './cells.ts';
+import type { Mirrors } from './mirrors.ts';
 import type { FakeSpreadsheet } from './spreadsheet.ts';
 import type { SyncFetcher } from './sync-fetch.ts';
 
@@ -428,3 +429,14 @@ export function fakeUrlFetchApp(
     },
   };
 }
+
+export const HTML_OUTPUT_CONFORMS: Mirrors<
+  GoogleAppsScript.HTML.HtmlOutput,
+  'getContent' | 'append' | 'setTitle' | 'getTitle' | 'setWidth' | 'getWidth' | 'setHeight' | 'getHeight'
+> = FakeHtmlOutput.prototype;
+
+export const MENU_CONFORMS: Mirrors<GoogleAppsScript.Base.Menu, 'addItem' | 'addSeparator' | 'addToUi'> =
+  FakeMenu.prototype;
+
+export const UI_CONFORMS: Mirrors<GoogleAppsScript.Base.Ui, 'createAddonMenu' | 'createMenu'> =
+  FakeUi.prototype;

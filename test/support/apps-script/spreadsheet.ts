@@ -1,5 +1,6 @@
 import { a1Of, type Box, parseA1 } from './a1.ts';
 import { cellValue, isFormula, type StoredCell, storedFromInput } from './cells.ts';
+import type { Mirrors } from './mirrors.ts';
 
 type Value = string | number | boolean | Date;
 
@@ -414,15 +415,15 @@ export class FakeSpreadsheet {
     return sheet.getRange(bang >= 0 ? a1.slice(bang + 1) : a1);
   }
 
-  /** Selects ranges of the active tab (Ctrl-click for several), as a user does before exporting. */
-  setActiveRangeList(a1s: readonly string[]): FakeRangeList {
+  /** Test helper: selects ranges of the active tab (Ctrl-click for several), as a user does before exporting. */
+  selectRanges(a1s: readonly string[]): FakeRangeList {
     const sheet = this.getActiveSheet();
     this.#selection = a1s.map((a1) => sheet.getRange(a1));
     return new FakeRangeList(this.#selection);
   }
 
   setActiveSelection(a1: string): FakeRange {
-    const [range] = this.setActiveRangeList([a1]).getRanges();
+    const [range] = this.selectRanges([a1]).getRanges();
     if (!range) throw gasError('Range not found');
     return range;
   }
@@ -435,3 +436,86 @@ export class FakeSpreadsheet {
     return this.#selection.length > 0 ? new FakeRangeList(this.#selection) : null;
   }
 }
+
+/**
+ * The fake's methods as Apps Script types them: each listed method must exist on the fake and accept
+ * what `@types/google-apps-script` lets the add-on pass, or this file does not compile. Return types are
+ * the fakes themselves, so they are not compared; methods taking another service object
+ * (`setActiveSheet(sheet)`) are left out, as the fake accepts only its own.
+ */
+type GasRange = GoogleAppsScript.Spreadsheet.Range;
+type GasSheet = GoogleAppsScript.Spreadsheet.Sheet;
+type GasSpreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+type GasProtection = GoogleAppsScript.Spreadsheet.Protection;
+
+export const RANGE_CONFORMS: Mirrors<
+  GasRange,
+  | 'getSheet'
+  | 'getRow'
+  | 'getColumn'
+  | 'getLastRow'
+  | 'getLastColumn'
+  | 'getNumRows'
+  | 'getNumColumns'
+  | 'getA1Notation'
+  | 'getValues'
+  | 'getValue'
+  | 'getFormulas'
+  | 'getDisplayValues'
+  | 'setValues'
+  | 'setValue'
+  | 'clearContent'
+  | 'protect'
+> = FakeRange.prototype;
+
+export const SHEET_CONFORMS: Mirrors<
+  GasSheet,
+  | 'getName'
+  | 'setName'
+  | 'getSheetId'
+  | 'getParent'
+  | 'getMaxRows'
+  | 'getMaxColumns'
+  | 'getLastRow'
+  | 'getLastColumn'
+  | 'getRange'
+  | 'getDataRange'
+  | 'insertColumnsAfter'
+  | 'insertColumnAfter'
+  | 'insertRowsAfter'
+  | 'deleteRows'
+  | 'deleteRow'
+  | 'appendRow'
+  | 'hideColumns'
+  | 'isColumnHiddenByUser'
+  | 'getProtections'
+  | 'activate'
+> = FakeSheet.prototype;
+
+export const SPREADSHEET_CONFORMS: Mirrors<
+  GasSpreadsheet,
+  | 'getId'
+  | 'getName'
+  | 'getUrl'
+  | 'getSpreadsheetTimeZone'
+  | 'getSpreadsheetLocale'
+  | 'insertSheet'
+  | 'getSheets'
+  | 'getSheetByName'
+  | 'getActiveSheet'
+  | 'getRange'
+  | 'setActiveSelection'
+  | 'getActiveRange'
+  | 'getActiveRangeList'
+> = FakeSpreadsheet.prototype;
+
+export const PROTECTION_CONFORMS: Mirrors<
+  GasProtection,
+  | 'getRange'
+  | 'setDescription'
+  | 'getDescription'
+  | 'setWarningOnly'
+  | 'isWarningOnly'
+  | 'getProtectionType'
+  | 'remove'
+> = FakeProtection.prototype;
