@@ -210,6 +210,31 @@ describe('the add-on against a real companion', () => {
     expect(bed.addon.conflictReview().conflicts).toEqual([]);
   });
 
+  it('keeps edits waiting while the companion is down, and pushes the whole tab after an overflow', async () => {
+    bed.env.documentProperties.setProperty(
+      `rowbridge.pending.${sheet.getSheetId()}`,
+      JSON.stringify({ ids: [], overflow: true }),
+    );
+    const build = (globalThis as unknown as { ROWBRIDGE_BUILD: { companionUrl: string } }).ROWBRIDGE_BUILD;
+    const url = build.companionUrl;
+    build.companionUrl = `http://127.0.0.1:${await freePort()}`;
+    bed.env.allowlist.push(`${build.companionUrl}/`);
+    try {
+      const down = bed.addon.flushEdits();
+      expect(down).toMatchObject({ pushed: 0, waiting: 1 });
+      expect(down.error).toMatch(/\(companion_unreachable\)$/);
+    } finally {
+      build.companionUrl = url;
+    }
+    const status = bed.addon.getStatus();
+    expect(status.waiting).toBe(sheet.getLastRow() - 1);
+    const report = bed.addon.flushEdits();
+    // Every non-blank row: 2, 3, 4, 6 and the pasted copy in 8.
+    expect(report).toMatchObject({ pushed: 5, waiting: 0, error: null });
+    expect(report.jobIds).toHaveLength(1);
+    expect(bed.addon.getStatus().waiting).toBe(0);
+  });
+
   it('imports CRM records by a property filter; the companion appends them to its copy of the tab', async () => {
     bed.hubspot.state.seed('contacts', [
       { email: 'erin@umbrella.example', firstname: 'Erin', lastname: 'Ko', city: 'York' },
