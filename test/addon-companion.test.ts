@@ -210,6 +210,22 @@ describe('the add-on against a real companion', () => {
     expect(bed.addon.conflictReview().conflicts).toEqual([]);
   });
 
+  it('sends a "keep the sheet\'s value" choice to HubSpot, and the next push finds no conflict', async () => {
+    const contact = contactOfRow(3);
+    bed.hubspot.state.editAsUser('contacts', contact?.id ?? '', { lastname: 'Crm' });
+    bed.env.userEdit(`'${TAB}'!C3`, [['Sheet']], bed.addon);
+    await until(() => bed.addon.getStatus().conflicts === 1, 'the conflict');
+    const [conflict] = bed.addon.conflictReview().conflicts;
+    expect(conflict).toMatchObject({ row: 3, field: 'last_name', sheet: 'Sheet', crm: 'Crm' });
+    const report = bed.addon.resolveConflicts([{ conflictId: conflict?.id ?? '', take: 'sheet' }]);
+    expect(report).toEqual({ resolved: 1, sheetCellsWritten: 0, crmPending: 1 });
+    await until(() => contactOfRow(3)?.properties.lastname === 'Sheet', 'the chosen value in HubSpot');
+    bed.env.userEdit(`'${TAB}'!F3`, [['Austin']], bed.addon);
+    await until(() => contactOfRow(3)?.properties.city === 'Austin', 'the next edit in HubSpot');
+    expect(bed.addon.getStatus().conflicts).toBe(0);
+    expect(contactOfRow(3)?.properties.lastname).toBe('Sheet');
+  });
+
   it('keeps edits waiting while the companion is down, and pushes the whole tab after an overflow', async () => {
     bed.env.documentProperties.setProperty(
       `rowbridge.pending.${sheet.getSheetId()}`,

@@ -1,13 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 import type { RouteDefinition } from '../../shared/api/define.ts';
+import { SHEET_SECRET_HEADER, SPREADSHEET_HEADER } from '../../shared/api/headers.ts';
 import { RowbridgeError } from '../../shared/errors.ts';
 import type { Repositories } from '../store/repos/index.ts';
 import { type IdentityVerifier, tenantKeyOf } from './identity.ts';
 import { sheetSecretMatches } from './sheet-secret.ts';
-
-/** Headers the add-on sends with every call (besides `Authorization: Bearer <identity token>`). */
-export const SPREADSHEET_HEADER = 'X-Rowbridge-Spreadsheet-Id';
-export const SHEET_SECRET_HEADER = 'X-Rowbridge-Sheet-Secret';
 
 /** The authenticated caller of an add-on route: everything a handler scopes its queries by. */
 export interface Caller {

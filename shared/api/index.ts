@@ -7,6 +7,7 @@ export * from './common.ts';
 export * from './conflicts.ts';
 export * from './connections.ts';
 export * from './define.ts';
+export * from './headers.ts';
 export * from './jobs.ts';
 export * from './routes.ts';
 export * from './spreadsheets.ts';

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { createApp } from '../../server/app.ts';
 import { createIdentityVerifier } from '../../server/auth/identity.ts';
-import { SHEET_SECRET_HEADER, SPREADSHEET_HEADER } from '../../server/auth/middleware.ts';
 import {
   loadSandboxIdentity,
   SANDBOX_AUDIENCE,
@@ -15,6 +14,7 @@ import { openMigrated, SAMPLE_MAPPING } from '../../server/store/fixtures.ts';
 import type { Connection, Job, SyncTable } from '../../server/store/repos/index.ts';
 import { openPglite } from '../../server/store/sql-client.ts';
 import type { RouteDefinition } from '../../shared/api/define.ts';
+import { SHEET_SECRET_HEADER, SPREADSHEET_HEADER } from '../../shared/api/headers.ts';
 
 // API tests go through the real stack: tokens signed by the sandbox issuer and checked by the real
 // verifier, spreadsheets bound through the bind route, every response checked against the contract.

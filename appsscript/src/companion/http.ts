@@ -1,11 +1,8 @@
 import type { RequestBody, RequestParams, RequestQuery, ResponseBody } from '../../../shared/api/define.ts';
+import { SHEET_SECRET_HEADER, SPREADSHEET_HEADER } from '../../../shared/api/headers.ts';
 import { ROUTES, type Routes } from '../../../shared/api/routes.ts';
 import { companionUrl } from '../build-info.ts';
 import { AddonError } from './errors.ts';
-
-/** Headers the companion reads the spreadsheet and its secret from (server/auth/middleware.ts). */
-export const SPREADSHEET_HEADER = 'X-Rowbridge-Spreadsheet-Id';
-export const SHEET_SECRET_HEADER = 'X-Rowbridge-Sheet-Secret';
 
 /** The routes the add-on calls: those authenticated as the add-on, plus the health check. */
 export type AddonRouteName = {
