@@ -171,7 +171,7 @@ describe('HubSpot end to end through the companion', () => {
     expect(actions).toEqual(expect.arrayContaining(['merge.write_sheet city', 'merge.write_crm first_name']));
   });
 
-  it('retries a webhook round that failed on Sheets without waiting out the events\' lease', async () => {
+  it("retries a webhook round that failed on Sheets without waiting out the events' lease", async () => {
     sheets.faults.deny(1, { path: /values/ });
     const ann = contactOf('row-1');
     portal.state.editAsUser('contacts', ann?.id ?? '', { city: 'Denver' });
@@ -288,25 +288,32 @@ describe('HubSpot end to end through the companion', () => {
     expect(bad.status).toBe(400);
   });
 
-  it('reconciles: an edit nobody pushed reaches HubSpot, and a deleted row orphans its link but keeps the contact', async () => {
-    const tenantId = (await companion.db.repos.tenants.getTenantByKey('acme.com'))?.id ?? '';
-    const reconcile = () =>
-      companion.queue.send('crm-poll', { tenantId, tableId }, { key: session.connectionId });
+  it('reconciles on request: an edit nobody pushed reaches HubSpot, and a deleted row orphans its link but keeps the contact', async () => {
+    const reconcile = async () => {
+      const started = await session.api('POST', `/api/v1/tables/${tableId}/reconcile`);
+      expect(started.status).toBe(200);
+      expect(started.body.job.kind).toBe('reconcile');
+      const job = await finishedJob(session, started.body.job.id);
+      expect(job.status).toBe('succeeded');
+      return job.result;
+    };
     const annRow = rowOf('row-1');
     sheets.state.editAsUser(spreadsheetId, `'${TAB}'!C${annRow?.rowNumber}`, [['Leigh']]);
-    await reconcile();
-    await waitFor(() => (contactOf('row-1')?.properties.lastname === 'Leigh' ? true : undefined));
+    const first = await reconcile();
+    // Whichever half meets the row first (HubSpot's recent changes or the sheet's) writes it, once.
+    expect(first.crmWrites + first.sheet.crmWrites).toBe(1);
+    expect(first.sheet.orphaned).toBe(0);
+    expect(contactOf('row-1')?.properties.lastname).toBe('Leigh');
 
     const eli = rowsOfTab(sheets, spreadsheetId, TAB).find(
       (row) => row.cells.Email === 'eli@bristol.example',
     );
     if (!eli) throw new Error('the imported row is missing');
     sheets.state.deleteRowsAsUser(spreadsheetId, TAB, eli.rowNumber);
-    await reconcile();
-    const entry = await waitFor(async () => {
-      const { body } = await session.api('GET', `/api/v1/tables/${tableId}/audit?rowId=${eli.rowId}`);
-      return body.entries.find((e: { action: string }) => e.action === 'row.orphaned');
-    });
+    const second = await reconcile();
+    expect(second.sheet).toMatchObject({ changed: 0, orphaned: 1 });
+    const { body } = await session.api('GET', `/api/v1/tables/${tableId}/audit?rowId=${eli.rowId}`);
+    const entry = body.entries.find((e: { action: string }) => e.action === 'row.orphaned');
     expect(entry.explanation).toMatch(/CRM record is kept/);
     expect(portal.state.list('contacts').some((c) => c.properties.email === 'eli@bristol.example')).toBe(
       true,

@@ -73,6 +73,7 @@ const HOW_TO_CALL: { readonly [K in AddonRouteName]: HowToCall } = {
     body: () => ({ rows: [{ rowId: 'probe-row', cells: { Email: 'probe@probe.example' } }] }),
   },
   importRows: { params: table, body: () => ({ where: { city: ['Probe'] } }) },
+  reconcileTable: { params: table },
   setupFields: { params: table },
   logOutreachEvents: {
     params: table,

@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { RowbridgeError } from '../../shared/errors.ts';
 import type { JobKind, JobQueue } from '../queue/index.ts';
+import type { JsonValue } from '../store/values.ts';
 import { applyCrmEvents } from './apply-crm-events.ts';
 import { EXPORT_RETRIES, type ExportJob, exportJobSchema, runExportJob } from './export-job.ts';
 import { IMPORT_RETRIES, type ImportJob, importJobSchema, runImportJob } from './import-job.ts';
@@ -7,6 +9,7 @@ import { OUTREACH_RETRIES, type OutreachJob, outreachJobSchema, runOutreachJob }
 import { type PollJob, pollJobSchema, runPoll, schedulePoll } from './poll.ts';
 import { applyResolutions, type ResolutionJob, resolutionJobSchema } from './resolutions.ts';
 import type { SyncRuntime } from './runtime.ts';
+import { runTracked } from './tracked.ts';
 
 const connectionRef = z.strictObject({ tenantId: z.string().min(1), connectionId: z.string().min(1) });
 
@@ -22,7 +25,10 @@ export interface SyncJobs {
   readonly import: JobKind<ImportJob>;
   /** Writes the values people chose for conflicts to both sides. */
   readonly resolutions: JobKind<ResolutionJob>;
-  /** Lists a polled table's changed CRM records and merges them; re-sends itself every interval. */
+  /**
+   * Reconciles a table: lists its changed CRM records and merges them, merges sheet edits nobody pushed,
+   * orphans links of deleted rows; re-sends itself every interval. With a `jobId`, a run a user asked for.
+   */
   readonly poll: JobKind<PollJob>;
 }
 
@@ -76,20 +82,43 @@ export function defineSyncJobs(
     retryLimit: 5,
     retryDelaySeconds: 5,
   });
+  const POLL_RETRIES = 3;
   const poll: JobKind<PollJob> = queue.define('crm-poll', {
     schema: pollJobSchema,
     handler: async (data, ctx) => {
-      const result = await runPoll(runtime, data, ctx, {
-        schedule: (table) => schedulePoll(poll, table, now()),
-        now,
-      });
+      const run = (onProgress?: (changed: number) => void) =>
+        runPoll(runtime, data, ctx, {
+          schedule: (table) => schedulePoll(poll, table, now()),
+          now,
+          ...(onProgress ? { onProgress } : {}),
+        });
+      if (data.jobId) {
+        // A run a user asked for: the same work, reported on the job they watch.
+        await runTracked(
+          runtime.db,
+          { tenantId: data.tenantId, jobId: data.jobId },
+          ctx,
+          POLL_RETRIES,
+          async (tracker) => {
+            const result = await run((changed) => tracker.progress(changed, null));
+            if (!result)
+              throw new RowbridgeError(
+                'not_found',
+                'The table is paused or its connection was removed, so nothing was reconciled.',
+              );
+            return result as unknown as JsonValue;
+          },
+        );
+        return;
+      }
+      const result = await run();
       if (
         result &&
         (result.changed > 0 || (result.sheet?.changed ?? 0) > 0 || (result.sheet?.orphaned ?? 0) > 0)
       )
         runtime.logger.info({ ...result, table: data.tableId }, 'Polled CRM changes');
     },
-    retryLimit: 3,
+    retryLimit: POLL_RETRIES,
     retryDelaySeconds: 10,
     expireInSeconds: 1800,
   });

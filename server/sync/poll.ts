@@ -33,7 +33,12 @@ export const POLLED_CRMS: ReadonlySet<CrmId> = new Set<CrmId>(['hubspot', 'sales
  */
 export const POLL_OVERLAP_MS = 2 * 60_000;
 
-export const pollJobSchema = z.strictObject({ tenantId: z.string().min(1), tableId: z.string().min(1) });
+export const pollJobSchema = z.strictObject({
+  tenantId: z.string().min(1),
+  tableId: z.string().min(1),
+  /** Set when a user asked for this run (`POST …/reconcile`): the job they watch. */
+  jobId: z.string().min(1).optional(),
+});
 export type PollJob = z.output<typeof pollJobSchema>;
 
 /** What one poll did, for the log. */
@@ -97,7 +102,12 @@ export async function runPoll(
   runtime: SyncRuntime,
   data: PollJob,
   ctx: Pick<JobContext, 'jobId' | 'signal'>,
-  options: { readonly schedule: (table: SyncTable) => Promise<unknown>; readonly now?: () => number },
+  options: {
+    readonly schedule: (table: SyncTable) => Promise<unknown>;
+    readonly now?: () => number;
+    /** Called after each page of changed records with how many were merged so far. */
+    readonly onProgress?: (changed: number) => void;
+  },
 ): Promise<PollResult | undefined> {
   const { repos } = runtime.db;
   const now = options.now ?? Date.now;
@@ -129,6 +139,7 @@ export async function runPoll(
     totals.crmWrites += result.crmWrites;
     totals.conflicts += result.conflicts;
     totals.archived += result.archived;
+    options.onProgress?.(totals.changed);
     // Pages come in SystemModstamp order, so everything up to the last stamp of this page is merged.
     for (const record of page.records) {
       const stamp = Date.parse(record.updatedAt);

@@ -191,6 +191,20 @@ export const ROUTES = {
     response: setupFieldsResponseSchema,
     errors: ['not_found', 'crm_not_configured', 'crm_rejected', 'auth_expired', 'crm_unavailable'],
   }),
+  reconcileTable: defineRoute({
+    method: 'POST',
+    path: '/api/v1/tables/{tableId}/reconcile',
+    summary: 'Reconcile the tab and the CRM now instead of at the next interval; starts a job',
+    description:
+      'Merges CRM records changed since the table’s cursor and sheet rows that differ from their last synced ' +
+      'values (pastes, edits never pushed), and orphans the links of rows deleted from the sheet. ' +
+      'Conflicts are recorded as usual. The job result counts what changed on each side.',
+    tags: ['sync'],
+    auth: 'addon',
+    params: tableParamsSchema,
+    response: jobStartedSchema,
+    errors: ['not_found', 'crm_not_configured'],
+  }),
   logOutreachEvents: defineRoute({
     method: 'POST',
     path: '/api/v1/tables/{tableId}/events',

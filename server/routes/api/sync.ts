@@ -23,13 +23,13 @@ function unavailable(): RowbridgeError {
 }
 
 /**
- * `POST /api/v1/tables/{tableId}/export|setup-fields|events`. The table is looked up in the caller's
+ * `POST /api/v1/tables/{tableId}/export|import|reconcile|setup-fields|events`. The table is looked up in the caller's
  * scope first, so another tenant's table id is a 404 whether or not syncing is available.
  */
 export function syncHandlers(
   db: Database,
   sync: SyncDeps | undefined,
-): Pick<ApiHandlers, 'exportRows' | 'importRows' | 'setupFields' | 'logOutreachEvents'> {
+): Pick<ApiHandlers, 'exportRows' | 'importRows' | 'reconcileTable' | 'setupFields' | 'logOutreachEvents'> {
   return {
     async exportRows(c, { params, body }) {
       const scope = scopeOf(callerOf(c));
@@ -52,6 +52,14 @@ export function syncHandlers(
           },
           { key },
         ),
+      );
+      return { job: toApiJob(job) };
+    },
+
+    async reconcileTable(c, { params }) {
+      const scope = scopeOf(callerOf(c));
+      const job = await startJob(db, sync, scope, params.tableId, 'reconcile', 0, (ref, key) =>
+        sync?.jobs.poll.send({ tenantId: ref.tenantId, tableId: ref.tableId, jobId: ref.jobId }, { key }),
       );
       return { job: toApiJob(job) };
     },
