@@ -48,7 +48,8 @@ const redirects: string[] = [];
 /** Polls a condition every 50 ms; the companion's worker runs on its own, so there is no clock to advance. */
 async function waitFor<T>(
   probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 10_000,
+  // An upper bound for a loaded CI machine (the whole suite shares two cores); it passes in about a second idle.
+  timeoutMs = 30_000,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
