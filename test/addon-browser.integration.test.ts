@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AddonTestbed, addonTestbed } from './support/addon.ts';
 import type { FakeSheet } from './support/apps-script/index.ts';
 import { describeWithChromium, installScriptShim, launchChromium, loadHtml } from './support/browser.ts';
+import { waitFor } from './support/wait.ts';
 
 /**
  * The built sidebar and conflict dialog (appsscript/dist) in headless Chromium, their google.script.run
@@ -24,14 +25,10 @@ let sheet: FakeSheet;
 const failures: string[] = [];
 let closedDialogs = 0;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(probe: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${bed.companion.stderr()}`);
-    await sleep(100);
-  }
+/** Waits for what the companion process does; a timeout shows its stderr. */
+function until<T>(probe: () => T | undefined | false, what: string): Promise<T> {
+  return waitFor(probe, what, { intervalMs: 100, context: () => bed.companion.stderr() });
 }
 
 /** Opens what the add-on showed (sidebar or dialog) in a page of its size, with the script shim. */

@@ -3,6 +3,7 @@ import type { ExportProgress } from '../appsscript/src/sync/export.ts';
 import { type AddonTestbed, addonTestbed } from './support/addon.ts';
 import type { FakeSheet } from './support/apps-script/index.ts';
 import { freePort } from './support/ports.ts';
+import { waitFor } from './support/wait.ts';
 
 /**
  * The add-on's server-side code as Apps Script runs it (in-memory SpreadsheetApp, PropertiesService,
@@ -16,16 +17,10 @@ let bed: AddonTestbed;
 let sheet: FakeSheet;
 let tableId = '';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${bed.companion.stderr()}`);
-    await sleep(100);
-  }
+/** Waits for what the companion process does; a timeout shows its stderr. */
+function until<T>(probe: () => T | undefined | false, what: string): Promise<T> {
+  return waitFor(probe, what, { intervalMs: 100, context: () => bed.companion.stderr() });
 }
 
 /** Starts an export and follows its jobs as the sidebar does, until they finish. */

@@ -13,6 +13,7 @@ import {
   sandboxCompanion,
   sheetsUser,
 } from './support/companion.ts';
+import { waitFor } from './support/wait.ts';
 
 /**
  * The convergence proof of DESIGN.md's merge, run against the real companion and sandboxes. Each scenario
@@ -90,15 +91,8 @@ let tenantId = '';
 let scenario = 0;
 let eventId = 7_000_000_000;
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = <T>(probe: () => Promise<T | undefined>, what: string) =>
+  waitFor(probe, what, { timeoutMs: 60_000, intervalMs: 100 });
 
 /** No sync job is due or running (polls scheduled for later intervals do not count). */
 async function settled(): Promise<void> {

@@ -13,6 +13,7 @@ import {
   sandboxCompanion,
   sheetsUser,
 } from './support/companion.ts';
+import { waitFor } from './support/wait.ts';
 
 /**
  * HubSpot end to end in sandbox mode, as the add-on and a sales rep live it: a real sheet (the sandbox
@@ -39,20 +40,6 @@ let portal: SandboxHubSpot;
 let sheets: SandboxSheets;
 let spreadsheetId = '';
 let tableId = '';
-
-async function waitFor<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  // An upper bound for a loaded CI machine (the whole suite shares two cores); it passes in about a second idle.
-  timeoutMs = 30_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const rowOf = (rowId: string) => rowsOfTab(sheets, spreadsheetId, TAB).find((row) => row.rowId === rowId);
 const contactOf = (rowId: string) =>
@@ -178,7 +165,7 @@ describe('HubSpot end to end through the companion', () => {
     portal.state.editAsUser('contacts', ann?.id ?? '', { city: 'Denver' });
     await portal.flushWebhooks();
     // The first round is refused; the job's retry (2 s later) must find the released events.
-    await waitFor(() => (rowOf('row-1')?.cells.City === 'Denver' ? true : undefined), 15_000);
+    await waitFor(() => (rowOf('row-1')?.cells.City === 'Denver' ? true : undefined));
     sheets.faults.reset();
   });
 

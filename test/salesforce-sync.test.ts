@@ -14,6 +14,7 @@ import {
   sandboxCompanion,
   sheetsUser,
 } from './support/companion.ts';
+import { waitFor } from './support/wait.ts';
 
 /**
  * Salesforce end to end in sandbox mode: a sheet is connected to the sandbox org through the real OAuth
@@ -44,21 +45,6 @@ let tableId = '';
 let tenantId = '';
 let webhookUrl = '';
 const redirects: string[] = [];
-
-/** Polls a condition every 50 ms; the companion's worker runs on its own, so there is no clock to advance. */
-async function waitFor<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  // An upper bound for a loaded CI machine (the whole suite shares two cores); it passes in about a second idle.
-  timeoutMs = 30_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const rowOf = (rowId: string) => rowsOfTab(sheets, spreadsheetId, TAB).find((row) => row.rowId === rowId);
 const leadOf = (rowId: string) => org.state.list('Lead').find((lead) => lead.Rowbridge_Id__c === rowId);
