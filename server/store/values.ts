@@ -51,10 +51,14 @@ export const syncCursorsSchema = z.object({
 });
 export type SyncCursors = z.infer<typeof syncCursorsSchema>;
 
-/** When each side last changed a field (epoch ms), for last-writer-wins and echo checks. */
+/**
+ * When each side last changed a field (epoch ms), for last-writer-wins and echo checks, and when the
+ * field's base last took a new value (`baseAt`), so cells pushed before that can be told apart as stale.
+ */
 export const fieldStampSchema = z.object({
   sheetAt: z.number().exactOptional(),
   crmAt: z.number().exactOptional(),
+  baseAt: z.number().exactOptional(),
 });
 export const linkStampsSchema = z.record(z.string(), fieldStampSchema);
 export type LinkStamps = z.infer<typeof linkStampsSchema>;

@@ -23,6 +23,11 @@ export const exportJobSchema = z.strictObject({
   dryRun: z.boolean(),
   /** Who asked, for the audit log. */
   actor: z.string().min(1),
+  /**
+   * When the companion received the rows (epoch ms). A retry or a queue backlog runs the job later, and
+   * a field written to the sheet since then must not be judged by these older cells.
+   */
+  receivedAt: z.number().optional(),
 });
 export type ExportJob = z.output<typeof exportJobSchema>;
 
@@ -62,6 +67,7 @@ export function runExportJob(runtime: SyncRuntime, data: ExportJob, ctx: JobCont
       fields,
       links: [...linked.values()],
       cells: new Map(data.rows.filter((row) => linked.has(row.rowId)).map((row) => [row.rowId, row.cells])),
+      ...(data.receivedAt === undefined ? {} : { cellsTakenAt: data.receivedAt }),
       sheetRef: await sheetRefOf(runtime, table),
       jobId: ctx.jobId,
       sheetActor: data.actor,

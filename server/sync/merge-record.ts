@@ -16,6 +16,12 @@ export interface RecordSides {
   readonly crm: CrmRecord;
   /** The row's cells by header; absent when the sheet could not be read (then it counts as unchanged). */
   readonly cells?: Readonly<Record<string, CellValue>> | undefined;
+  /**
+   * When `cells` were taken from the sheet (epoch ms), for cells pushed by the add-on: a field whose base
+   * took a new value after that (a CRM change written to the sheet meanwhile) is judged unchanged in the
+   * sheet, since the pushed cell predates what the sheet holds now. Without it the cells are current.
+   */
+  readonly cellsTakenAt?: number | undefined;
   /** Our own app's ids in the CRM's change history: changes by them are echoes of our writes. */
   readonly ownSourceIds: readonly string[];
 }
@@ -63,11 +69,13 @@ function sheetSide(
   const cells = sides.cells === undefined ? undefined : byColumnKey(sides.cells);
   for (const field of table.synced) {
     const stamp = sides.stamps[field.key]?.sheetAt;
+    const baseAt = sides.stamps[field.key]?.baseAt;
+    const stale = sides.cellsTakenAt !== undefined && baseAt !== undefined && baseAt > sides.cellsTakenAt;
     const key = sameColumnKey(field.header);
     // A column missing from the sheet (deleted, renamed) is "unchanged", never "cleared": an absent
     // column must not wipe the CRM's values.
     const value =
-      cells === undefined || !cells.has(key)
+      cells === undefined || !cells.has(key) || stale
         ? (sides.base[field.key] ?? null)
         : normalizeValue(field.type, cells.get(key) ?? null, options);
     out[field.key] = { value, ...(stamp === undefined ? {} : { changedAt: stamp }) };
@@ -77,6 +85,20 @@ function sheetSide(
 
 function byColumnKey(cells: Readonly<Record<string, CellValue>>): Map<string, CellValue> {
   return new Map(Object.entries(cells).map(([header, value]) => [sameColumnKey(header), value]));
+}
+
+/** `stamps` with `baseAt` set to `now` for every field whose base value differs between the two bases. */
+export function stampBaseChanges(
+  stamps: LinkStamps,
+  before: Readonly<Record<string, FieldValue>>,
+  after: Readonly<Record<string, FieldValue>>,
+  now: number,
+): LinkStamps {
+  const next = { ...stamps };
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if ((before[key] ?? null) !== (after[key] ?? null)) next[key] = { ...next[key], baseAt: now };
+  }
+  return next;
 }
 
 /**
@@ -89,6 +111,7 @@ export function planRecord(
   policy: ConflictPolicy,
   sides: RecordSides,
   options: NormalizeOptions,
+  now: number = Date.now(),
 ): RecordPlan {
   const crm = crmSide(table, sides, options);
   const sheet = sheetSide(table, sides, options);
@@ -108,7 +131,7 @@ export function planRecord(
     toCrm,
     toSheet,
     base: result.base,
-    stamps,
+    stamps: stampBaseChanges(stamps, sides.base, result.base, now),
     conflicts: result.conflicts,
     decisions: result.decisions.filter((d) => d.action !== 'none'),
   };

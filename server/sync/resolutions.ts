@@ -9,6 +9,7 @@ import type { JsonValue } from '../store/values.ts';
 import { sheetRefOf } from './apply-crm-events.ts';
 import { toCrmValue } from './crm-values.ts';
 import { tableFields } from './fields.ts';
+import { stampBaseChanges } from './merge-record.ts';
 import { connectorFor, type SyncRuntime } from './runtime.ts';
 import type { RowChange } from './sheet-port.ts';
 
@@ -113,7 +114,9 @@ export async function applyResolutions(
   }
   const upserts: LinkUpsert[] = [...bases].flatMap(([rowId, base]) => {
     const link = links.get(rowId);
-    return link ? [{ rowId, base, stamps: link.stamps, state: 'linked' as const }] : [];
+    if (!link) return [];
+    const stamps = stampBaseChanges(link.stamps, link.base, base, Date.now());
+    return [{ rowId, base, stamps, state: 'linked' as const }];
   });
   await runtime.db.transaction(async (tx) => {
     await tx.repos.links.upsert(data.tenantId, table.id, upserts);

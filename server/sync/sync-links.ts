@@ -3,7 +3,7 @@ import type { Region } from '../../shared/normalize/index.ts';
 import type { CrmConnector, CrmRecord } from '../connectors/types.ts';
 import type { Connection, NewAuditEntry, NewConflict, RecordLink, SyncTable } from '../store/repos/index.ts';
 import type { LinkUpsert } from '../store/repos/links.ts';
-import type { JsonValue } from '../store/values.ts';
+import type { JsonValue, LinkStamps } from '../store/values.ts';
 import type { TableFields } from './fields.ts';
 import { planRecord } from './merge-record.ts';
 import type { SyncRuntime } from './runtime.ts';
@@ -24,6 +24,8 @@ export interface SyncLinksInput {
    * them from the sheet now (a webhook). A row absent from the map counts as unchanged in the sheet.
    */
   readonly cells: ReadonlyMap<string, Readonly<Record<string, CellValue>>> | 'read';
+  /** When given `cells` were taken from the sheet (epoch ms); see `RecordSides.cellsTakenAt`. */
+  readonly cellsTakenAt?: number;
   readonly sheetRef: SheetRef;
   readonly jobId: string;
   /** Who to name in the audit log for sheet-side changes (the user who pushed, or the sheet). */
@@ -57,16 +59,6 @@ export interface SyncLinksResult {
   }[];
 }
 
-/**
- * Brings linked rows and their CRM records together: reads each record (with change history, for
- * last-writer-wins and echo detection), merges it with the row against the stored base under the table's
- * policy, writes each side what it lacks, and stores the new bases, conflicts and audit entries in one
- * transaction. A record gone from the CRM archives its row's link (and says so in a `Rowbridge Status`
- * column when the tab has one); the row itself is never deleted.
- *
- * Order: CRM, then sheet, then the base. A crash in between leaves the base behind the sides; the replay
- * finds the written side already at its target, so nothing is written twice.
- */
 /** `base` with the fields about to be written to the sheet set back to their old base values. */
 function behindForSheet(
   fields: TableFields,
@@ -79,6 +71,33 @@ function behindForSheet(
   return next;
 }
 
+/** `stamps` with the base times of the fields kept behind (see `behindForSheet`) set back too. */
+function stampsBehindForSheet(
+  fields: TableFields,
+  stamps: LinkStamps,
+  old: LinkStamps,
+  toSheet: Readonly<Record<string, CellValue>>,
+): LinkStamps {
+  const next = { ...stamps };
+  for (const field of fields.synced) {
+    if (!(field.header in toSheet)) continue;
+    const { baseAt: _moved, ...rest } = next[field.key] ?? {};
+    const before = old[field.key]?.baseAt;
+    next[field.key] = before === undefined ? rest : { ...rest, baseAt: before };
+  }
+  return next;
+}
+
+/**
+ * Brings linked rows and their CRM records together: reads each record (with change history, for
+ * last-writer-wins and echo detection), merges it with the row against the stored base under the table's
+ * policy, writes each side what it lacks, and stores the new bases, conflicts and audit entries in one
+ * transaction. A record gone from the CRM archives its row's link (and says so in a `Rowbridge Status`
+ * column when the tab has one); the row itself is never deleted.
+ *
+ * Order: CRM, then sheet, then the base. A crash in between leaves the base behind the sides; the replay
+ * finds the written side already at its target, so nothing is written twice.
+ */
 export async function syncLinkedRows(input: SyncLinksInput): Promise<SyncLinksResult> {
   const { runtime, connection, connector, table, fields, links, jobId } = input;
   const empty: SyncLinksResult = {
@@ -154,6 +173,7 @@ export async function syncLinkedRows(input: SyncLinksInput): Promise<SyncLinksRe
         stamps: link.stamps,
         crm: record,
         cells: fromSheet?.rows.get(link.rowId),
+        cellsTakenAt: input.cells === 'read' ? undefined : input.cellsTakenAt,
         ownSourceIds,
       },
       options,
@@ -171,7 +191,7 @@ export async function syncLinkedRows(input: SyncLinksInput): Promise<SyncLinksRe
       // Without sheet access the sheet keeps its old values for now: so does the base, and the next
       // merge writes the CRM's values to the sheet again instead of taking the old ones for edits.
       base: sheets ? plan.base : behindForSheet(fields, plan.base, link.base, plan.toSheet),
-      stamps: plan.stamps,
+      stamps: sheets ? plan.stamps : stampsBehindForSheet(fields, plan.stamps, link.stamps, plan.toSheet),
       crmModifiedAt: record.updatedAt ? new Date(record.updatedAt) : null,
       state: 'linked',
     });

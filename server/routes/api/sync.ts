@@ -34,7 +34,10 @@ export function syncHandlers(
     async exportRows(c, { params, body }) {
       const scope = scopeOf(callerOf(c));
       const job = await startJob(db, sync, scope, params.tableId, 'export', body.rows.length, (ref, key) =>
-        sync?.jobs.export.send({ ...ref, rows: body.rows, dryRun: body.dryRun }, { key }),
+        sync?.jobs.export.send(
+          { ...ref, rows: body.rows, dryRun: body.dryRun, receivedAt: Date.now() },
+          { key },
+        ),
       );
       return { job: toApiJob(job) };
     },
