@@ -25,7 +25,6 @@ let sheet: FakeSheet;
 const failures: string[] = [];
 let closedDialogs = 0;
 
-
 /** Waits for what the companion process does; a timeout shows its stderr. */
 function until<T>(probe: () => T | undefined | false, what: string): Promise<T> {
   return waitFor(probe, what, { intervalMs: 100, context: () => bed.companion.stderr() });

@@ -17,7 +17,6 @@ let bed: AddonTestbed;
 let sheet: FakeSheet;
 let tableId = '';
 
-
 /** Waits for what the companion process does; a timeout shows its stderr. */
 function until<T>(probe: () => T | undefined | false, what: string): Promise<T> {
   return waitFor(probe, what, { intervalMs: 100, context: () => bed.companion.stderr() });
