@@ -52,11 +52,17 @@ describeEachDriver('stored token source', (driver) => {
   it('two workers refreshing at once end on one stored token pair, the winner’s', async () => {
     const ref = await connection();
     let exchanges = 0;
+    let bothExchanging: () => void = () => {};
+    const barrier = new Promise<void>((resolve) => {
+      bothExchanging = resolve;
+    });
     const worker = (name: string) =>
       storedTokenSource(db, keyring, ref, async () => {
         exchanges += 1;
-        // Both workers read the old row before either stores: a true race.
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (exchanges === 2) bothExchanging();
+        // Neither stores until both have read the old row and started an exchange: a true race, on any
+        // machine load (a fixed sleep let one worker finish first on a busy CI machine).
+        await barrier;
         return { accessToken: `a-${name}`, refreshToken: `r-${name}` };
       });
     const [one, two] = [worker('one'), worker('two')];
