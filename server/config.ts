@@ -110,6 +110,9 @@ const EnvSchema = z.object({
     .default('info'),
 });
 
+/** Every environment variable the companion reads (docs/production.md lists exactly these). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 /** What production cannot run without, each with what to set. */
 const PRODUCTION_REQUIRES = {
   ROWBRIDGE_ENCRYPTION_KEY: 'is required in production: CRM credentials are encrypted with it (see README)',
