@@ -79,7 +79,7 @@ async function dashboard(query = '', headers: Record<string, string> = {}): Prom
 const sum = (values: readonly number[] = []) => values.reduce((a, b) => a + b, 0);
 
 beforeAll(async () => {
-  ({ companion, dataDir } = await sandboxCompanion({ metricsIntervalMs: 200 }));
+  ({ companion, dataDir } = await sandboxCompanion({ metricsIntervalMs: 1000 }));
   sheets = sheetsUser(dataDir);
   spreadsheetId = sheets.state.createSpreadsheet({
     title: 'Outreach',
@@ -214,7 +214,7 @@ describeWithChromium('the dashboard in Chromium', () => {
   it('renders every chart, and saves docs/screenshots/dashboard.png when UPDATE_SCREENSHOTS is set', async () => {
     const browser = await launchChromium();
     try {
-      const page = await browser.newPage({ viewport: { width: 1540, height: 900 } });
+      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
       await page.goto(`${companion.url}/dashboard?table=${tableIds.Prospects}`);
       const charts = page.locator('svg.chart');
       expect(await charts.count()).toBe(6);

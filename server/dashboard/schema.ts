@@ -35,7 +35,7 @@ const gappedByKey = z.record(z.string(), z.array(z.number().nullable()));
 export const dashboardDataSchema = z.strictObject({
   mode: z.enum(['sandbox', 'production']),
   generatedAt: z.iso.datetime(),
-  /** The metrics come from this process only; the database-backed parts cover every instance. */
+  /** How often this process samples its metrics; totals and series are this process's only. */
   intervalSeconds: z.number(),
   totals: z.strictObject({
     synced: byKey,
