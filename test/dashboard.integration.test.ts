@@ -168,6 +168,17 @@ describe('the dashboard over real sync work', () => {
     expect(byCrmId.audit.entries.map((e) => e.id)).toEqual(audit.entries.map((e) => e.id));
   });
 
+  it('counts the rows an import wrote into the sheet', async () => {
+    const before = (await dashboard()).totals.synced.hubspot ?? 0;
+    const started = await session.api('POST', `/api/v1/tables/${tableIds.Partners}/import`, {});
+    expect(started.status).toBe(200);
+    const job = await finishedJob(session, started.body.job.id);
+    expect(job.status).toBe('succeeded');
+    const written = job.result.appended + job.result.updated;
+    expect(written).toBeGreaterThan(0);
+    expect((await dashboard()).totals.synced.hubspot).toBe(before + written);
+  });
+
   it('serves the page with the charts drawn as SVG lines', async () => {
     const response = await fetch(`${companion.url}/dashboard`);
     expect(response.status).toBe(200);
