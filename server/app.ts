@@ -6,10 +6,12 @@ import { type OAuthDeps, oauthRoutes } from './oauth/routes.ts';
 import { httpMetrics } from './observability/http-metrics.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
+import type { MetricsHistory } from './observability/metrics-history.ts';
 import { requestLogging } from './observability/request-logging.ts';
 import type { WebhookUrlOf } from './routes/api/connections.ts';
 import { apiRoutes } from './routes/api/index.ts';
 import type { SyncDeps } from './routes/api/sync.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { openApiRoutes } from './routes/openapi.ts';
@@ -41,6 +43,10 @@ export interface AppDeps {
    * database is open yet. An open `db` reports its own kind.
    */
   readonly databaseUrl?: string | undefined;
+  /** The sampled metrics the dashboard charts; `/dashboard` is mounted with it and `db`. */
+  readonly metricsHistory?: MetricsHistory;
+  /** `ROWBRIDGE_DASHBOARD_TOKEN` (as in `ServerConfig`). */
+  readonly dashboardToken?: string | undefined;
 }
 
 /**
@@ -72,6 +78,10 @@ export function createApp(deps: AppDeps): Hono {
       }),
     );
     if (deps.oauth) app.route('/oauth', oauthRoutes(deps.oauth));
+  }
+  if (deps.db && deps.metricsHistory) {
+    const { db, metricsHistory: history, mode, dashboardToken: token } = deps;
+    app.route('/', dashboardRoutes({ db, history, mode, token, checkResponse }));
   }
   app.onError(handleError);
   app.notFound(handleNotFound);

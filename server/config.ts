@@ -32,6 +32,8 @@ export interface ServerConfig {
   readonly publicUrlConfigured: boolean;
   /** How the companion signs in to Google Sheets; absent in production without a service account. */
   readonly sheets?: SheetsCredentials;
+  /** Opens `/dashboard` to whoever presents it; without it production keeps the dashboard off. */
+  readonly dashboardToken?: string;
   /** CRM apps registered for OAuth (production); the sandbox CRMs need none. */
   readonly crms: {
     readonly hubspot?: { readonly clientId: string; readonly clientSecret: string; readonly appId?: string };
@@ -97,12 +99,19 @@ const EnvSchema = z.object({
   SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
   SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
   SALESFORCE_LOGIN_URL: z.string().min(1).optional(),
+  ROWBRIDGE_DASHBOARD_TOKEN: z
+    .string()
+    .min(16, { error: 'must be at least 16 characters, such as the output of `openssl rand -base64 24`' })
+    .optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
 });
+
+/** Every environment variable the companion reads (docs/production.md lists exactly these). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
 /** What production cannot run without, each with what to set. */
 const PRODUCTION_REQUIRES = {
@@ -168,6 +177,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const parsed = result.data;
   // The connected app's secret travels in token requests; keep it out of every log line.
   if (parsed.SALESFORCE_CLIENT_SECRET) registerSecret(parsed.SALESFORCE_CLIENT_SECRET);
+  if (parsed.ROWBRIDGE_DASHBOARD_TOKEN) registerSecret(parsed.ROWBRIDGE_DASHBOARD_TOKEN);
   return {
     version: packageVersion(),
     mode,
@@ -182,6 +192,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       ...(parsed.GOOGLE_JWKS_URL ? { jwksUrl: parsed.GOOGLE_JWKS_URL } : {}),
     },
     logLevel: parsed.LOG_LEVEL,
+    ...(parsed.ROWBRIDGE_DASHBOARD_TOKEN ? { dashboardToken: parsed.ROWBRIDGE_DASHBOARD_TOKEN } : {}),
     ...(sheets && !('problem' in sheets) ? { sheets } : {}),
     publicUrlConfigured: Boolean(parsed.ROWBRIDGE_PUBLIC_URL),
     crms: {

@@ -8,6 +8,7 @@ import { HUBSPOT_API_BASE } from './oauth/hubspot.ts';
 import type { OAuthDeps } from './oauth/routes.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { createMetricsHistory } from './observability/metrics-history.ts';
 import { createQueue, type JobQueue } from './queue/index.ts';
 import { loadSandboxIdentity, SANDBOX_AUDIENCE, sandboxIdentityRoutes } from './sandbox/google/identity.ts';
 import type { SandboxSheets } from './sandbox/sheets/index.ts';
@@ -44,6 +45,8 @@ export interface CompanionOptions {
   readonly defineJobs?: (queue: JobQueue, db: Database) => void;
   /** The clock polls are scheduled by (tests pin it); the queue itself keeps the database's time. */
   readonly now?: () => number;
+  /** How often the dashboard samples the metrics; 10 s unless a test wants points sooner. */
+  readonly metricsIntervalMs?: number;
 }
 
 /** Identity tokens: Google's in production; in sandbox, the companion's own local issuer. */
@@ -103,6 +106,10 @@ export async function startCompanion(
         })),
       onQueueStatsError: (error) => logger.warn({ err: error }, 'Queue statistics unavailable'),
     });
+    const history = createMetricsHistory(metrics, {
+      ...(options.metricsIntervalMs ? { intervalMs: options.metricsIntervalMs } : {}),
+      onError: (error) => logger.warn({ err: error }, 'Dashboard metrics sample failed'),
+    });
     const identity = await identityFor(config);
     let publicUrl = config.publicUrl;
     const { crms, sandboxes, hubspotApp, salesforceApp, aimWebhooks } = crmsFor(config, () => publicUrl);
@@ -147,6 +154,7 @@ export async function startCompanion(
       oauth,
       sync: { runtime, jobs: syncJobs },
       webhookUrlOf,
+      metricsHistory: history,
     });
     if (identity.sandbox) app.route('/sandbox/google', identity.sandbox);
     // The events are stored before the answer: if no worker is woken now, the next wake or sweep runs them.
@@ -185,6 +193,7 @@ export async function startCompanion(
       });
     }
     const server = await listen(app, config);
+    history.start();
     if (!config.publicUrlConfigured) publicUrl = server.url;
     aimWebhooks();
     let closing: Promise<void> | undefined;
@@ -196,6 +205,7 @@ export async function startCompanion(
       close() {
         closing ??= (async () => {
           // Requests and jobs drain side by side; a request still running may enqueue work meanwhile.
+          history.stop();
           await Promise.all([server.close(), jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS })]);
           await sheets
             .flush()

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { type ExportResult, sheetRowSchema } from '../../shared/api/sync.ts';
 import { RowbridgeError } from '../../shared/errors.ts';
+import type { CrmId } from '../../shared/mapping/index.ts';
 import type { Region } from '../../shared/normalize/index.ts';
 import type { JobContext } from '../queue/index.ts';
 import type { NewAuditEntry, RecordLink } from '../store/repos/index.ts';
@@ -120,8 +121,20 @@ export function runExportJob(runtime: SyncRuntime, data: ExportJob, ctx: JobCont
         : {}),
       apiCalls: { total: calls.total - before.total, byEndpoint: report.apiCalls.byEndpoint },
     };
+    if (!data.dryRun) countRows(runtime, connection.crm as CrmId, result.rows);
     return result as unknown as JsonValue;
   });
+}
+
+/** Records written to the CRM, and rows that failed by their code, for /metrics and the dashboard. */
+function countRows(runtime: SyncRuntime, crm: CrmId, rows: ExportResult['rows']): void {
+  const written = rows.filter((row) => row.status === 'created' || row.status === 'updated').length;
+  if (written > 0) runtime.metrics?.recordSynced(crm, 'sheet_to_crm', written);
+  for (const row of rows) {
+    if (row.status === 'failed' || row.status === 'ambiguous') {
+      runtime.metrics?.recordSyncFailure(crm, row.error?.code ?? 'internal');
+    }
+  }
 }
 
 function failureOf(failure: { code: string; message: string } | undefined) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import type { ImportResult } from '../../shared/api/sync.ts';
 import { RowbridgeError } from '../../shared/errors.ts';
+import type { CrmId } from '../../shared/mapping/index.ts';
 import type { Region } from '../../shared/normalize/index.ts';
 import type { JobContext } from '../queue/index.ts';
 import type { LinkUpsert } from '../store/repos/links.ts';
@@ -103,6 +104,9 @@ export function runImportJob(runtime: SyncRuntime, data: ImportJob, ctx: JobCont
       ]);
     });
     const updated = rows.filter((row) => row.existing).length;
+    // Counted only when the companion wrote them; without Sheets access the add-on writes the rows.
+    if (sheets && appended > 0)
+      runtime.metrics?.recordSynced(connection.crm as CrmId, 'crm_to_sheet', appended);
     const result: ImportResult = {
       imported: rows.length,
       appended: sheets ? appended - updated : 0,

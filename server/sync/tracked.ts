@@ -1,5 +1,6 @@
 import { isRowbridgeError } from '../../shared/errors.ts';
 import type { JobContext } from '../queue/index.ts';
+import { redact } from '../security/redact.ts';
 import type { Database } from '../store/database.ts';
 import type { JsonValue } from '../store/values.ts';
 
@@ -52,7 +53,10 @@ export async function runTracked(
     await pending.catch(() => {});
     const code = isRowbridgeError(error) ? error.code : 'internal';
     if (FINAL.has(code) || ctx.attempt > retryLimit) {
-      const message = isRowbridgeError(error) ? error.message : 'The job failed unexpectedly; it was logged.';
+      // Stored and shown to users (sidebar, dashboard): a CRM may echo a credential into its message.
+      const message = isRowbridgeError(error)
+        ? redact(error.message)
+        : 'The job failed unexpectedly; it was logged.';
       await db.repos.jobs.finish(ref.tenantId, ref.jobId, { status: 'failed', error: { code, message } });
       if (FINAL.has(code)) return;
     }
