@@ -9,7 +9,10 @@ import { startCompanion } from './main.ts';
 import { createLogger } from './observability/logger.ts';
 
 describeEachDriver('the companion', (driver) => {
-  it('starts config → store → queue → app → listen, and on close drains the running job first', async () => {
+  // Starts a whole companion (database, queue, sandboxes): near 30 s on a loaded 2-core machine.
+  it('starts config → store → queue → app → listen, and on close drains the running job first', {
+    timeout: 90_000,
+  }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'rowbridge-companion-'));
     const postgres = driver.kind === 'postgres' ? await freshPostgresDatabase() : undefined;
     const config = loadConfig({

@@ -59,7 +59,8 @@ async function run(args: string[], env: Record<string, string> = {}) {
   return { code, ...process.output() };
 }
 
-describe('rowbridge serve', () => {
+// A whole process starting an embedded database: seconds when idle, near 30 s on a loaded 2-core machine.
+describe('rowbridge serve', { timeout: 90_000 }, () => {
   it('listens on the printed URL, serves /healthz, and exits 0 on SIGTERM', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'rowbridge-serve-'));
     const server = start(['serve'], { PORT: '0', ROWBRIDGE_DATA_DIR: dataDir });
