@@ -1,135 +1,165 @@
-import { randomUUID } from 'node:crypto';
+import { Client } from '@hubspot/api-client';
 import { hubspotConnector } from '../../server/connectors/hubspot/index.ts';
-import type { CrmConnector } from '../../server/connectors/types.ts';
-import { createSandboxHubSpot, type SandboxHubSpot } from '../../server/sandbox/hubspot/index.ts';
-import { type ExportRow, exportRows } from '../../server/sync/export.ts';
-import { tableFields } from '../../server/sync/fields.ts';
-import { setupFields } from '../../server/sync/setup-fields.ts';
-import { defaultMapping, detectColumns, toCanonicalRecords } from '../../shared/mapping/index.ts';
+import { createSandboxHubSpot } from '../../server/sandbox/hubspot/index.ts';
+import {
+  type ExportTarget,
+  exportCounted,
+  exportFigures,
+  exportPair,
+  fmt,
+  isChanged,
+  prepare,
+  sheetRow,
+} from './exports.ts';
 import type { Figure } from './measure.ts';
+import { pool, serveCounted } from './served.ts';
 
-const HEADERS = ['Email', 'First Name', 'Last Name', 'Company', 'Phone', 'City'];
-const mapping = defaultMapping('hubspot', 'contacts', detectColumns(HEADERS));
-const table = tableFields(mapping);
+const CRM = 'hubspot';
+const OBJECT = 'contacts';
 
-function rows(n: number, city = (_: number) => 'Leeds'): string[][] {
-  return Array.from({ length: n }, (_, i) => [
-    `lead${i}.${i}@org${i % 50}.example`,
-    'Lead',
-    `Number ${i}`,
-    `Org ${i % 50}`,
-    `+1 646 555 ${String(i % 10_000).padStart(4, '0')}`,
-    city(i),
-  ]);
+// HubSpot's free-tier limits, which the sandbox enforces when `rateLimit` is on: 100 requests per rolling
+// 10 s per app and portal, and five searches a second.
+// https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
+// https://developers.hubspot.com/docs/api-reference/search/guide
+const PER_TEN_SECONDS = 100;
+const SEARCHES_PER_SECOND = 5;
+
+/** The shortest time `calls` requests (`searches` of them searches) can take under the free-tier limits. */
+export function freeTierFloorMs(calls: number, searches: number): number {
+  // In a rolling window the k-th request (from 0) can go at 10 s × floor(k / 100) at the earliest.
+  const byWindow = calls > 0 ? Math.floor((calls - 1) / PER_TEN_SECONDS) * 10_000 : 0;
+  const bySearch = searches > 0 ? Math.floor((searches - 1) / SEARCHES_PER_SECOND) * 1000 : 0;
+  return Math.max(byWindow, bySearch);
 }
 
-function portal(rateLimited: boolean): { sandbox: SandboxHubSpot; connector: CrmConnector } {
+const properties = ([email, firstname, lastname, company, phone, city]: readonly string[]) => ({
+  email: email ?? '',
+  firstname: firstname ?? '',
+  lastname: lastname ?? '',
+  company: company ?? '',
+  phone: phone ?? '',
+  city: city ?? '',
+});
+
+/**
+ * A fresh in-memory portal served on loopback behind the request counter, with Rowbridge's connector
+ * and the official SDK both pointed at it. `rateLimited`: the sandbox enforces the free-tier limits and
+ * the connector paces itself as in production; otherwise both are off, so the count is all we measure.
+ */
+export async function openHubSpot(options: { rateLimited: boolean }): Promise<ExportTarget> {
   const sandbox = createSandboxHubSpot({
     clientId: 'bench',
     clientSecret: 'bench-secret',
-    ...(rateLimited ? {} : { rateLimit: false }),
+    ...(options.rateLimited ? {} : { rateLimit: false }),
+  });
+  // Every /crm/* request counts against HubSpot's limits, 429s included; OAuth calls do not.
+  const server = await serveCounted(sandbox.app.fetch, (path) => path.startsWith('/crm/'));
+  const token = sandbox.state.createPrivateAppToken({
+    scopes: ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.write'],
   });
   const connector = hubspotConnector({
-    basePath: 'http://sandbox.hubspot.invalid',
-    tokens: sandbox.state.createPrivateAppToken({ scopes: ['crm.objects.contacts.write'] }),
-    fetch: async (url, init) => sandbox.app.fetch(new Request(url, init)),
-    // Without the vendor's limits the connector's own pacing is off too: this measures calls, not waits.
-    ...(rateLimited ? {} : { limiter: { acquire: async () => 0 } }),
+    basePath: server.url,
+    tokens: token,
+    ...(options.rateLimited ? {} : { limiter: { acquire: async () => 0 } }),
   });
-  return { sandbox, connector };
+  const sdk = new Client({ accessToken: token, basePath: server.url });
+  return {
+    connector,
+    counter: server.counter,
+    async naiveCreate(rows) {
+      const ids: string[] = [];
+      // What a per-row integration does: one create per row, no dedup, no batching (4 in flight).
+      await pool(rows, 4, async (row, i) => {
+        const created = await sdk.crm.contacts.basicApi.create({
+          properties: properties(row),
+          associations: [],
+        });
+        ids[i] = created.id;
+      });
+      return ids;
+    },
+    async naiveUpdate(ids, rows) {
+      await pool(rows, 4, async (row, i) => {
+        await sdk.crm.contacts.basicApi.update(ids[i] ?? '', { properties: properties(row) });
+      });
+    },
+    async close() {
+      await sandbox.close();
+      await server.close();
+    },
+  };
 }
-
-async function exportOnce(connector: CrmConnector, cells: string[][], ids?: string[]) {
-  const input: ExportRow[] = toCanonicalRecords(detectColumns(HEADERS), cells).map((values, i) => ({
-    values,
-    rowId: ids?.[i],
-  }));
-  const started = performance.now();
-  const report = await exportRows({ connector, table, rows: input, region: 'US', newRowId: randomUUID });
-  return { report, ms: performance.now() - started };
-}
-
-const upserts = (calls: Record<string, number>) => calls['POST /crm/v3/objects/contacts/batch/upsert'] ?? 0;
 
 /**
- * CRM calls to export N new rows, then again with 10% changed, against the vendor minimum (one upsert per
- * 100 rows) and a naive exporter that creates one contact per call, on the same in-process sandbox.
+ * CRM requests to export N new rows, then again with 10% changed, against the vendor minimum and a naive
+ * per-row exporter on the same sandbox (counted at the sandbox).
  */
-export async function hubspotCallFigures(): Promise<Figure[]> {
+export async function hubspotCallFigures(sizes: readonly number[] = [1_000, 10_000]): Promise<Figure[]> {
   const figures: Figure[] = [];
-  for (const n of [1_000, 10_000]) {
-    const { connector, sandbox } = portal(false);
-    await setupFields(connector, mapping);
-    const first = await exportOnce(connector, rows(n));
-    const ids = first.report.outcomes.map((o) => o.rowId);
-    const changed = await exportOnce(
-      connector,
-      rows(n, (i) => (i % 10 === 0 ? 'York' : 'Leeds')),
-      ids,
-    );
-    const minimum = Math.ceil(n / 100);
+  for (const n of sizes) {
+    const run = await exportPair(() => openHubSpot({ rateLimited: false }), CRM, OBJECT, n);
+    const changed = Math.ceil(n / 10);
     figures.push(
-      {
-        name: `HubSpot export ${n.toLocaleString('en-US')} new rows: all requests`,
-        value: first.report.apiCalls.total,
-        unit: 'requests',
-        compare: `vendor minimum ${minimum} upserts; ${upserts(first.report.apiCalls.byEndpoint)} upserts sent (${first.report.counts.created} created), the rest dedup searches and companies`,
-      },
-      {
-        name: `HubSpot export ${n.toLocaleString('en-US')} rows again, 10% changed`,
-        value: changed.report.apiCalls.total,
-        unit: 'requests',
-        compare: `minimum ${Math.ceil(n / 100)} reads + ${Math.ceil(n / 10 / 100)} upserts; ${changed.report.counts.updated} updated, ${changed.report.counts.unchanged} unchanged, ${changed.report.counts.ambiguous} to review`,
-      },
-    );
-    await sandbox.close();
-  }
-  const naive = portal(false);
-  const token = naive.sandbox.state.createPrivateAppToken();
-  const started = performance.now();
-  for (const [email, first, last, company, phone, city] of rows(1_000)) {
-    // What a per-row integration does: one create per row (no dedup, no batching).
-    await naive.sandbox.app.fetch(
-      new Request('http://sandbox.hubspot.invalid/crm/v3/objects/contacts', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${token}`,
-        },
-        body: JSON.stringify({
-          properties: { email, firstname: first, lastname: last, company, phone, city },
-        }),
+      ...exportFigures('HubSpot', n, run, {
+        first: Math.ceil(n / 100),
+        firstHow: 'ceil(N/100) batch upserts',
+        rerun: Math.ceil(changed / 100),
+        rerunHow: `ceil(${fmt(changed)}/100) upserts of the changed rows; an exporter without stored bases must also read N back: +${fmt(Math.ceil(n / 100))}`,
       }),
     );
   }
-  figures.push({
-    name: 'naive per-row exporter, 1,000 new rows',
-    value: naive.sandbox.state.requests().length,
-    unit: 'requests',
-    compare: `${Math.round(performance.now() - started)} ms in process; at 100 requests / 10 s at least 100 s`,
-  });
-  await naive.sandbox.close();
   return figures;
 }
 
-/** Wall time of a 1,000-row export with the sandbox and the connector enforcing HubSpot's free-tier limit. */
-export async function hubspotTimeFigures(): Promise<Figure[]> {
-  const { connector, sandbox } = portal(true);
-  await setupFields(connector, mapping);
-  const { report, ms } = await exportOnce(connector, rows(1_000));
-  const calls = report.apiCalls.byEndpoint;
-  const searches = Object.entries(calls)
+const searchesIn = (byEndpoint: Record<string, number>) =>
+  Object.entries(byEndpoint)
     .filter(([endpoint]) => endpoint.endsWith('/search'))
-    .reduce((n, [, count]) => n + count, 0);
-  // 100 requests per 10 s with 10 at once; searches at most 4 a second (the UNCONFIRMED search limit).
-  const floorMs = Math.max(((report.apiCalls.total - 10) / 10) * 1000, ((searches - 1) / 4) * 1000, 0);
-  await sandbox.close();
-  return [
-    {
-      name: 'HubSpot export 1,000 new rows under the free-tier limit',
-      value: ms,
-      unit: 'ms',
-      compare: `floor ${Math.round(floorMs)} ms for ${report.apiCalls.total} requests (${searches} searches)`,
-    },
-  ];
+    .reduce((sum, [, count]) => sum + count, 0);
+
+/** Wall time of the same exports with the sandbox enforcing the free-tier limits, against their floor. */
+export async function hubspotFreeTierFigures(sizes: readonly number[] = [1_000, 10_000]): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const n of sizes) {
+    const target = await openHubSpot({ rateLimited: true });
+    try {
+      await prepare(target, CRM, OBJECT);
+      const first = await exportCounted(
+        target,
+        CRM,
+        OBJECT,
+        Array.from({ length: n }, (_, i) => sheetRow(i)),
+      );
+      const ids = first.report.outcomes.map((o) => o.rowId);
+      const rerun = await exportCounted(
+        target,
+        CRM,
+        OBJECT,
+        Array.from({ length: n }, (_, i) => sheetRow(i, isChanged(i))),
+        ids,
+      );
+      for (const [what, run] of [
+        ['new rows', first],
+        ['rows again, 10% changed', rerun],
+      ] as const) {
+        const searches = searchesIn(run.byEndpoint);
+        const floor = freeTierFloorMs(run.calls, searches);
+        const naiveFloor = freeTierFloorMs(n, 0);
+        figures.push({
+          name: `HubSpot export ${fmt(n)} ${what}, free-tier limit enforced`,
+          value: run.ms / 1000,
+          unit: 's',
+          compare: `floor ${(floor / 1000).toFixed(0)} s for its ${fmt(run.calls)} requests (${searches} searches; 100 per 10 s, 5 searches/s); ${fmt(run.refused)} answered 429; a per-row exporter's ${fmt(n)} calls: floor ${fmt(naiveFloor / 1000)} s`,
+          against: {
+            floorSeconds: floor / 1000,
+            requests: run.calls,
+            refused: run.refused,
+            naiveFloorSeconds: naiveFloor / 1000,
+          },
+        });
+      }
+    } finally {
+      await target.close();
+    }
+  }
+  return figures;
 }

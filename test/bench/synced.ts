@@ -1,0 +1,188 @@
+import { rm } from 'node:fs/promises';
+import type { Companion } from '../../server/main.ts';
+import { SANDBOX_HUBSPOT_CLIENT } from '../../server/sandbox/hubspot/client.ts';
+import { type SandboxHubSpot, signV3 } from '../../server/sandbox/hubspot/index.ts';
+import type { SandboxSheets } from '../../server/sandbox/sheets/index.ts';
+import { defaultMapping, detectColumns } from '../../shared/mapping/index.ts';
+import {
+  type AddonSession,
+  connectedSheet,
+  finishedJob,
+  hubspotUser,
+  rowsOfTab,
+  sandboxCompanion,
+  sheetsUser,
+} from '../support/companion.ts';
+
+const HEADERS = ['Email', 'First Name', 'Last Name', 'City', 'Rowbridge ID'];
+const TAB = 'Prospects';
+
+/** A companion in sandbox mode with one HubSpot-synced tab, and a HubSpot user who edits and delivers. */
+export interface SyncedCompanion {
+  readonly companion: Companion;
+  readonly session: AddonSession;
+  readonly tableId: string;
+  /** The initial export's job, which the add-on's sidebar would watch. */
+  readonly exportJobId: string;
+  readonly spreadsheetId: string;
+  readonly rowIds: readonly string[];
+  /** The companion's own sandbox Sheets: where its writes land and are counted. */
+  readonly sheets: SandboxSheets;
+  /** The City cell of a row, as the sheet shows it now. */
+  cityOf(rowId: string): string;
+  /**
+   * A sales rep sets a contact's city in HubSpot, and HubSpot's signed webhook for it is POSTed to the
+   * companion (the bench sends it itself, to time it). Resolves with the acknowledgement's status and time.
+   */
+  change(rowId: string, city: string): Promise<{ status: number; ms: number }>;
+  close(): Promise<void>;
+}
+
+/** Starts the companion, binds a sheet of `rows` people, connects HubSpot, creates the table and exports it. */
+export async function syncedCompanion(rows: number): Promise<SyncedCompanion> {
+  const { companion, dataDir } = await sandboxCompanion();
+  const sheets = companion.sandboxSheets;
+  if (!sheets) throw new Error('the companion did not start in sandbox mode');
+  const user = sheetsUser(dataDir);
+  const people = Array.from({ length: rows }, (_, i) => [
+    `w${i}@bench.example`,
+    'Web',
+    `Hook ${i}`,
+    'Leeds',
+    `r${i}`,
+  ]);
+  const spreadsheetId = user.state.createSpreadsheet({ tabs: [{ title: TAB, rows: [HEADERS, ...people] }] });
+  const session = await connectedSheet(companion, dataDir, spreadsheetId);
+  const portal: SandboxHubSpot = hubspotUser(companion, dataDir);
+  portal.setWebhookTarget(undefined); // the bench delivers and times each webhook itself
+  const mapping = defaultMapping('hubspot', 'contacts', detectColumns(HEADERS));
+  const { body: table } = await session.api('POST', '/api/v1/tables', {
+    sheetTabId: 0,
+    sheetTabName: TAB,
+    connectionId: session.connectionId,
+    crmObject: 'contacts',
+    mapping,
+    policy: 'manual',
+  });
+  await session.api('POST', `/api/v1/tables/${table.id}/setup-fields`);
+  const started = await session.api('POST', `/api/v1/tables/${table.id}/export`, {
+    rows: rowsOfTab(user, spreadsheetId, TAB).map(({ rowId, cells }) => ({ rowId, cells })),
+  });
+  const job = await finishedJob(session, started.body.job.id, 90_000);
+  if (job.status !== 'succeeded') throw new Error(`the initial export failed: ${JSON.stringify(job)}`);
+  const contacts = new Map(portal.state.list('contacts').map((c) => [c.properties.rowbridge_id, c.id]));
+  if (contacts.size !== rows)
+    throw new Error(`the initial export made ${contacts.size} contacts, not ${rows}`);
+
+  const url = `${companion.url}/webhooks/hubspot`;
+  let eventId = 9_000_000_000;
+  const cityAt = HEADERS.indexOf('City');
+  const idAt = HEADERS.indexOf('Rowbridge ID');
+  return {
+    companion,
+    session,
+    tableId: table.id,
+    exportJobId: started.body.job.id,
+    spreadsheetId,
+    rowIds: people.map((p) => p[idAt] ?? ''),
+    sheets,
+    cityOf(rowId) {
+      const row = sheets.state.grid(spreadsheetId, TAB).find((cells) => cells[idAt] === rowId);
+      return String(row?.[cityAt] ?? '');
+    },
+    async change(rowId, city) {
+      const objectId = contacts.get(rowId) ?? '';
+      portal.state.editAsUser('contacts', objectId, { city });
+      const body = JSON.stringify([
+        {
+          eventId: eventId++,
+          subscriptionId: 1,
+          portalId: portal.portalId,
+          appId: 1,
+          occurredAt: Date.now(),
+          subscriptionType: 'contact.propertyChange',
+          attemptNumber: 0,
+          objectId: Number(objectId),
+          propertyName: 'city',
+          propertyValue: city,
+          changeSource: 'CRM_UI',
+        },
+      ]);
+      const timestamp = Date.now();
+      const signature = signV3({
+        clientSecret: SANDBOX_HUBSPOT_CLIENT.clientSecret,
+        method: 'POST',
+        uri: url,
+        body,
+        timestamp,
+      });
+      const t0 = performance.now();
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-hubspot-request-timestamp': String(timestamp),
+          'x-hubspot-signature-v3': signature,
+        },
+        body,
+      });
+      await response.arrayBuffer();
+      return { status: response.status, ms: performance.now() - t0 };
+    },
+    async close() {
+      await portal.close();
+      await companion.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The p-th percentile (nearest rank) of `samples`. */
+export function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/**
+ * Sends `count` changes at `perSecond`, spread over the rows in turn, each with a city of its own; calls
+ * `onAck` as each is acknowledged. Resolves once all are acknowledged, with the last city of each row.
+ */
+export async function changeStream(
+  synced: SyncedCompanion,
+  options: { readonly count: number; readonly perSecond: number; readonly tag: string },
+  onAck: (result: { status: number; ms: number }) => void,
+): Promise<Map<string, string>> {
+  const last = new Map<string, string>();
+  const pending: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < options.count; i += 1) {
+    // A fixed offered rate: each change leaves at its slot, whether or not earlier ones were answered.
+    const wait = t0 + (i * 1000) / options.perSecond - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const rowId = synced.rowIds[i % synced.rowIds.length] ?? '';
+    const city = `${options.tag} ${i}`;
+    last.set(rowId, city);
+    pending.push(
+      synced.change(rowId, city).then(onAck, () => onAck({ status: 0, ms: performance.now() - t0 })),
+    );
+  }
+  await Promise.all(pending);
+  return last;
+}
+
+/** Waits until every row shows its expected city; resolves with the time that took, or throws. */
+export async function allApplied(
+  synced: SyncedCompanion,
+  expected: ReadonlyMap<string, string>,
+  timeoutMs: number,
+): Promise<number> {
+  const start = performance.now();
+  for (;;) {
+    const missing = [...expected].filter(([rowId, city]) => synced.cityOf(rowId) !== city);
+    if (missing.length === 0) return performance.now() - start;
+    if (performance.now() - start > timeoutMs) {
+      throw new Error(`${missing.length} rows never showed their last change (e.g. ${missing[0]?.[0]})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
