@@ -12,6 +12,8 @@ export interface LoadOptions {
 interface Sample {
   readonly ms: number;
   readonly ok: boolean;
+  /** The HTTP status, or 0 when the request failed without one (refused, reset, timed out). */
+  readonly status: number;
 }
 
 const mb = (bytes: number) => bytes / 1024 / 1024;
@@ -56,7 +58,7 @@ export async function loadFigures(options: LoadOptions = {}): Promise<Figure[]> 
     const t0 = performance.now();
     const events = Math.round(seconds * webhooksPerSecond);
     const stream = changeStream(synced, { count: events, perSecond: webhooksPerSecond, tag: 'Load' }, (ack) =>
-      webhooks.push({ ms: ack.ms, ok: ack.status === 200 }),
+      webhooks.push({ ms: ack.ms, ok: ack.status === 200, status: ack.status }),
     );
     const addon = (async () => {
       const pending: Promise<void>[] = [];
@@ -69,8 +71,12 @@ export async function loadFigures(options: LoadOptions = {}): Promise<Figure[]> 
         pending.push(
           session.api('GET', path).then(
             (response) =>
-              void api.get(kind)?.push({ ms: performance.now() - start, ok: response.status === 200 }),
-            () => void api.get(kind)?.push({ ms: performance.now() - start, ok: false }),
+              void api.get(kind)?.push({
+                ms: performance.now() - start,
+                ok: response.status === 200,
+                status: response.status,
+              }),
+            () => void api.get(kind)?.push({ ms: performance.now() - start, ok: false, status: 0 }),
           ),
         );
       }
@@ -90,6 +96,12 @@ export async function loadFigures(options: LoadOptions = {}): Promise<Figure[]> 
         {
           count: samples.length,
           errors: samples.filter((s) => !s.ok).length,
+          failedStatuses: samples
+            .filter((s) => !s.ok)
+            .reduce<Record<string, number>>((byStatus, s) => {
+              byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
+              return byStatus;
+            }, {}),
           p50: percentile(
             samples.map((s) => s.ms),
             50,
