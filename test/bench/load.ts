@@ -114,7 +114,7 @@ export async function loadFigures(options: LoadOptions = {}): Promise<Figure[]> 
       ]),
     );
     const apiSamples = [...api.values()].flat().map((s) => s.ms);
-    const label = `load ${seconds} s`;
+    const label = `load ${seconds} s (${synced.database})`;
     return [
       {
         name: `${label}: requests handled per second (webhooks + add-on API)`,

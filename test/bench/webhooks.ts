@@ -50,14 +50,14 @@ export async function webhookFigures(options: WebhookBenchOptions = {}): Promise
     const rows = synced.rowIds.length;
     return [
       {
-        name: `webhook acknowledgement p50 (${events.toLocaleString('en-US')} signed deliveries offered at ${perSecond}/s)`,
+        name: `webhook acknowledgement p50 (${events.toLocaleString('en-US')} signed deliveries offered at ${perSecond}/s, ${synced.database})`,
         value: percentile(acks, 50),
         unit: 'ms',
         compare: `p99 ${percentile(acks, 99).toFixed(1)} ms; ${errors} errors`,
         against: { p99: percentile(acks, 99), errors, offeredPerSecond: perSecond },
       },
       {
-        name: 'webhook events applied per second (sustained)',
+        name: `webhook events applied per second (sustained, ${synced.database})`,
         value: events / appliedSeconds,
         unit: 'events/s',
         compare: `offered ${perSecond}/s over ${(sentMs / 1000).toFixed(1)} s; every row showed its last change ${(lagMs / 1000).toFixed(2)} s after the last was acknowledged`,

@@ -14,9 +14,10 @@ import { createSandboxSheets, type SandboxSheets } from '../../server/sandbox/sh
 /** A companion in sandbox mode on a free port, with its own data folder. */
 export async function sandboxCompanion(
   options: CompanionOptions = {},
+  env: Readonly<Record<string, string>> = {},
 ): Promise<{ companion: Companion; dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rowbridge-e2e-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ROWBRIDGE_DATA_DIR: dataDir });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ROWBRIDGE_DATA_DIR: dataDir, ...env });
   return { companion: await startCompanion(config, createLogger({ level: 'silent' }), options), dataDir };
 }
 
