@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Companion } from '../server/main.ts';
-import { SANDBOX_HUBSPOT_CLIENT } from '../server/sandbox/hubspot/client.ts';
-import { type SandboxHubSpot, signV3 } from '../server/sandbox/hubspot/index.ts';
+import type { SandboxHubSpot } from '../server/sandbox/hubspot/index.ts';
 import type { SandboxSheets } from '../server/sandbox/sheets/index.ts';
 import { defaultMapping, detectColumns } from '../shared/mapping/index.ts';
 import {
   type AddonSession,
   connectedSheet,
+  deliverHubSpotWebhook,
   hubspotUser,
   rowsOfTab,
   sandboxCompanion,
@@ -109,25 +109,7 @@ async function settled(): Promise<void> {
 
 async function deliver(events: object[]): Promise<void> {
   if (events.length === 0) return;
-  const url = `${companion.url}/webhooks/hubspot`;
-  const body = JSON.stringify(events);
-  const timestamp = Date.now();
-  const signature = signV3({
-    clientSecret: SANDBOX_HUBSPOT_CLIENT.clientSecret,
-    method: 'POST',
-    uri: url,
-    body,
-    timestamp,
-  });
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-hubspot-request-timestamp': String(timestamp),
-      'x-hubspot-signature-v3': signature,
-    },
-    body,
-  });
+  const response = await deliverHubSpotWebhook(companion, JSON.stringify(events));
   expect(response.status).toBe(200);
 }
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Companion } from '../server/main.ts';
-import { SANDBOX_HUBSPOT_CLIENT } from '../server/sandbox/hubspot/client.ts';
-import { type SandboxHubSpot, signV3 } from '../server/sandbox/hubspot/index.ts';
+import type { SandboxHubSpot } from '../server/sandbox/hubspot/index.ts';
 import type { SandboxSheets } from '../server/sandbox/sheets/index.ts';
 import { defaultMapping, detectColumns } from '../shared/mapping/index.ts';
 import {
   type AddonSession,
   connectedSheet,
+  deliverHubSpotWebhook,
   finishedJob,
   hubspotUser,
   rowsOfTab,
@@ -227,23 +227,7 @@ describe('HubSpot end to end through the companion', () => {
     expect(forged.status).toBe(401);
     const [attempt] = portal.state.webhookAttempts().slice(-1);
     if (!attempt) throw new Error('no webhook was sent');
-    const timestamp = Date.now();
-    const url = `${companion.url}/webhooks/hubspot`;
-    const again = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-hubspot-request-timestamp': String(timestamp),
-        'x-hubspot-signature-v3': signV3({
-          clientSecret: SANDBOX_HUBSPOT_CLIENT.clientSecret,
-          method: 'POST',
-          uri: url,
-          body: attempt.body,
-          timestamp,
-        }),
-      },
-      body: attempt.body,
-    });
+    const again = await deliverHubSpotWebhook(companion, attempt.body);
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ stored: 0 });
   });

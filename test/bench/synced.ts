@@ -1,12 +1,12 @@
 import { rm } from 'node:fs/promises';
 import type { Companion } from '../../server/main.ts';
-import { SANDBOX_HUBSPOT_CLIENT } from '../../server/sandbox/hubspot/client.ts';
-import { type SandboxHubSpot, signV3 } from '../../server/sandbox/hubspot/index.ts';
+import type { SandboxHubSpot } from '../../server/sandbox/hubspot/index.ts';
 import type { SandboxSheets } from '../../server/sandbox/sheets/index.ts';
 import { defaultMapping, detectColumns } from '../../shared/mapping/index.ts';
 import {
   type AddonSession,
   connectedSheet,
+  deliverHubSpotWebhook,
   finishedJob,
   hubspotUser,
   rowsOfTab,
@@ -96,7 +96,6 @@ export async function syncedCompanion(rows: number): Promise<SyncedCompanion> {
   if (contacts.size !== rows)
     throw new Error(`the initial export made ${contacts.size} contacts, not ${rows}`);
 
-  const url = `${companion.url}/webhooks/hubspot`;
   let eventId = 9_000_000_000;
   const cityAt = HEADERS.indexOf('City');
   const idAt = HEADERS.indexOf('Rowbridge ID');
@@ -131,24 +130,8 @@ export async function syncedCompanion(rows: number): Promise<SyncedCompanion> {
           changeSource: 'CRM_UI',
         },
       ]);
-      const timestamp = Date.now();
-      const signature = signV3({
-        clientSecret: SANDBOX_HUBSPOT_CLIENT.clientSecret,
-        method: 'POST',
-        uri: url,
-        body,
-        timestamp,
-      });
       const t0 = performance.now();
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-hubspot-request-timestamp': String(timestamp),
-          'x-hubspot-signature-v3': signature,
-        },
-        body,
-      });
+      const response = await deliverHubSpotWebhook(companion, body);
       await response.arrayBuffer();
       return { status: response.status, ms: performance.now() - t0 };
     },

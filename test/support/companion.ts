@@ -6,7 +6,7 @@ import { type Companion, type CompanionOptions, startCompanion } from '../../ser
 import { createLogger } from '../../server/observability/logger.ts';
 import { loadSandboxIdentity } from '../../server/sandbox/google/identity.ts';
 import { SANDBOX_HUBSPOT_CLIENT } from '../../server/sandbox/hubspot/client.ts';
-import { createSandboxHubSpot, type SandboxHubSpot } from '../../server/sandbox/hubspot/index.ts';
+import { createSandboxHubSpot, type SandboxHubSpot, signV3 } from '../../server/sandbox/hubspot/index.ts';
 import { SANDBOX_SALESFORCE_CLIENT } from '../../server/sandbox/salesforce/client.ts';
 import { createSandboxSalesforce, type SandboxSalesforce } from '../../server/sandbox/salesforce/index.ts';
 import { createSandboxSheets, type SandboxSheets } from '../../server/sandbox/sheets/index.ts';
@@ -102,6 +102,31 @@ export function hubspotUser(companion: Companion, dataDir: string): SandboxHubSp
   });
   portal.setWebhookTarget(`${companion.url}/webhooks/hubspot`);
   return portal;
+}
+
+/**
+ * POSTs a body to the companion's HubSpot webhook endpoint signed with the sandbox app's secret (v3), as
+ * HubSpot delivers it; for tests that deliver events themselves (to drop, reorder, replay or time them).
+ */
+export async function deliverHubSpotWebhook(companion: Companion, body: string): Promise<Response> {
+  const url = `${companion.url}/webhooks/hubspot`;
+  const timestamp = Date.now();
+  const signature = signV3({
+    clientSecret: SANDBOX_HUBSPOT_CLIENT.clientSecret,
+    method: 'POST',
+    uri: url,
+    body,
+    timestamp,
+  });
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-hubspot-request-timestamp': String(timestamp),
+      'x-hubspot-signature-v3': signature,
+    },
+    body,
+  });
 }
 
 /**
