@@ -16,7 +16,12 @@ export async function sandboxCompanion(
   options: CompanionOptions = {},
 ): Promise<{ companion: Companion; dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rowbridge-e2e-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ROWBRIDGE_DATA_DIR: dataDir });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ROWBRIDGE_DATA_DIR: dataDir,
+    ROWBRIDGE_SAMPLE_DATA: '0',
+  });
   return { companion: await startCompanion(config, createLogger({ level: 'silent' }), options), dataDir };
 }
 
