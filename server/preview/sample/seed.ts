@@ -62,13 +62,16 @@ export function seedSampleData(targets: SampleTargets, enabled: boolean): Sample
 
 function seed(targets: SampleTargets): SampleMarker {
   const rows = messySheet(7, 120).map((row) => row.cells);
+  // The team's own stages ("Replied", "Qualified") are not HubSpot lead statuses, so the column has a
+  // name the mapping leaves unmapped; mapped as "Status" every row would be refused (see README gaps).
+  const headers = HEADERS.map((header) => (header === 'Status' ? 'Sequence step' : header));
   const rnd = seededRandom(SEED);
   const spreadsheetId = targets.sheets.createSpreadsheet({
     title: SAMPLE_SPREADSHEET,
     tabs: [
       {
         title: SAMPLE_TAB,
-        rows: [HEADERS, ...rows.map((cells) => HEADERS.map((header) => cells[header] ?? ''))],
+        rows: [headers, ...rows.map((cells) => HEADERS.map((header) => cells[header] ?? ''))],
         rowCount: Math.max(1000, rows.length + 100),
         columnCount: 26,
       },
