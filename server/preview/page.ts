@@ -165,7 +165,8 @@ function editCell(td, row, column, value) {
 async function loadSheet() {
   if (editing) return;
   const next = await json('/preview/sheet');
-  if (JSON.stringify(next.rows) === JSON.stringify(sheet.rows)) return;
+  // A cell may have gone into editing while the request was out: re-rendering would drop the input.
+  if (editing || JSON.stringify(next.rows) === JSON.stringify(sheet.rows)) return;
   previous = sheet.rows;
   sheet = next;
   $('#sheet-title').textContent = next.title + ' — ' + next.tab + ' (' + Math.max(0, next.rows.length - 1) + ' rows)';
@@ -180,6 +181,7 @@ const COLUMNS = {
 async function loadCrm() {
   if (editing) return;
   const { records } = await json('/preview/crm/' + crm);
+  if (editing) return;
   const columns = COLUMNS[crm];
   const table = document.createElement('table');
   table.dataset.testid = crm + '-records';

@@ -241,8 +241,12 @@ export function createPreview(deps: PreviewDeps): Preview {
       );
     }
     const contacts = deps.hubspot.state.list('contacts');
-    const contactOf = (row: readonly unknown[]) =>
-      contacts.find((contact) => emailOf(contact.properties.email) === emailOf(row[emailColumn]));
+    const contactOf = (row: readonly unknown[]) => {
+      const email = emailOf(row[emailColumn]);
+      return email.includes('@')
+        ? contacts.find((contact) => emailOf(contact.properties.email) === email)
+        : undefined;
+    };
     const at = rows.findIndex(
       (row, i) =>
         (input.row === undefined || i + 2 === input.row) &&
