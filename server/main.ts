@@ -218,13 +218,21 @@ export async function startCompanion(
       ...(preview ? { preview } : {}),
       close() {
         closing ??= (async () => {
-          // Requests and jobs drain side by side; a request still running may enqueue work meanwhile.
           history.stop();
-          await Promise.all([server.close(), jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS })]);
-          await preview?.close();
-          await sheets
-            .flush()
-            .catch((error: unknown) => logger.error({ err: error }, 'Sheet writes lost at shutdown'));
+          if (sheets.sandbox) {
+            // The sandbox Sheets API is this very server: jobs and the writer finish while it still
+            // answers (closed first, their writes retried against a closed port until shutdown gave up).
+            await preview?.close();
+            await jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS });
+            await sheets.flush().catch((error: unknown) => logger.error({ err: error }, 'Sheet writes lost'));
+            await server.close();
+          } else {
+            // Requests and jobs drain side by side; a request still running may enqueue work meanwhile.
+            await Promise.all([server.close(), jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS })]);
+            await sheets
+              .flush()
+              .catch((error: unknown) => logger.error({ err: error }, 'Sheet writes lost at shutdown'));
+          }
           await Promise.all(Object.values(sandboxes).map((sandbox) => sandbox.close()));
           await db.close();
         })();

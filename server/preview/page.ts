@@ -216,7 +216,7 @@ async function loadCrm() {
 
 function refreshSidebar() {
   const frame = $('#sidebar');
-  const refresh = frame.contentDocument && [...frame.contentDocument.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Refresh');
+  const refresh = frame.contentDocument && frame.contentDocument.querySelector('button[aria-label="Refresh"]');
   if (refresh) refresh.click();
 }
 
