@@ -59,6 +59,7 @@ const emailOf = (value: string | undefined) =>
 
 async function shot(name: string): Promise<void> {
   await page.evaluate('document.activeElement && document.activeElement.blur()');
+  await page.evaluate(`for (const pane of document.querySelectorAll('.pane')) pane.scrollLeft = 0`);
   const path = join(shots, `preview-${name}.png`);
   await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
   if (process.env.UPDATE_SCREENSHOTS) copyFileSync(path, `${DOCS}preview-${name}.png`);
@@ -189,7 +190,6 @@ describeWithChromium('the preview page, through the core story', () => {
       'the webhook to reach the row',
     );
     await page.locator(`[data-cell="E${target?.row}"]`).getByText('Rowbridge Demo Ltd').waitFor();
-    await page.locator(`[data-cell="E${target?.row}"]`).scrollIntoViewIfNeeded();
     await shot('webhook-row');
   }, 90_000);
 

@@ -54,13 +54,13 @@ export function scriptShim(): string {
 
 const STYLE = `
 * { box-sizing: border-box; }
-body { margin: 0; font: 13px/1.4 system-ui, sans-serif; color: #202124; background: #f8f9fa; }
+body { margin: 0; font: 13px/1.4 system-ui, sans-serif; color: #202124; background: #f8f9fa; display: flex; flex-direction: column; height: 100vh; }
 header { display: flex; align-items: center; gap: 12px; padding: 8px 16px; background: #fff; border-bottom: 1px solid #dadce0; }
 header h1 { font-size: 16px; margin: 0; font-weight: 500; }
 header .hint { color: #5f6368; flex: 1; }
 button { font: inherit; padding: 4px 10px; border: 1px solid #dadce0; border-radius: 4px; background: #fff; cursor: pointer; }
 button.primary { background: #1a73e8; color: #fff; border-color: #1a73e8; }
-main { display: grid; grid-template-columns: minmax(0, 1fr) 300px; height: calc(100vh - 46px); }
+main { display: grid; grid-template-columns: minmax(0, 1fr) 300px; grid-template-rows: minmax(0, 1fr); flex: 1; min-height: 0; }
 .left { display: grid; grid-template-rows: minmax(0, 3fr) minmax(0, 2fr); min-width: 0; }
 .pane { overflow: auto; background: #fff; border-right: 1px solid #dadce0; }
 .pane h2 { position: sticky; left: 0; font-size: 13px; font-weight: 500; margin: 0; padding: 6px 10px; color: #5f6368; }
