@@ -22,6 +22,8 @@ export interface ScriptHost {
   userEdit(tab: string, row: number, column: number, value: Cell): Promise<RunResult>;
   /** A page shown by an earlier run. */
   page(id: number): ShownPage | undefined;
+  /** False once the worker stopped (a crash): the preview then starts a new host. */
+  alive(): boolean;
   close(): Promise<void>;
 }
 
@@ -99,15 +101,24 @@ export async function startScriptHost(options: ScriptHostOptions): Promise<Scrip
     saved,
   };
   const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: init });
-  const waiting = new Map<number, (answer: RunAnswer) => void>();
+  const waiting = new Map<number, { resolve: (answer: RunAnswer) => void; reject: (error: Error) => void }>();
   let failure: Error | undefined;
   worker.on('message', (answer: RunAnswer) => {
-    waiting.get(answer.id)?.(answer);
+    waiting.get(answer.id)?.resolve(answer);
     waiting.delete(answer.id);
   });
-  worker.on('error', (error) => {
-    failure = error;
-  });
+  // A run the worker never answers would hold every later one: fail them all with what happened.
+  const fail = (error: Error) => {
+    failure ??= error;
+    const stopped = new RowbridgeError(
+      'preview_unavailable',
+      `The add-on's runtime stopped: ${error.message}`,
+    );
+    for (const run of waiting.values()) run.reject(stopped);
+    waiting.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`its worker exited with code ${code}`)));
   let nextId = 1;
   let queue: Promise<unknown> = Promise.resolve();
   const pages = new Map<number, ShownPage>();
@@ -130,8 +141,8 @@ export async function startScriptHost(options: ScriptHostOptions): Promise<Scrip
       }
       const id = nextId++;
       const token = await options.mintToken();
-      const answer = await new Promise<RunAnswer>((resolve) => {
-        waiting.set(id, resolve);
+      const answer = await new Promise<RunAnswer>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
         worker.postMessage({ ...request, id, tabs: tabs(), token } satisfies RunRequest);
       });
       for (const change of answer.changes) {
@@ -162,6 +173,7 @@ export async function startScriptHost(options: ScriptHostOptions): Promise<Scrip
       return execute({ fn: 'onEdit', args: [], edit: { a1, value, oldValue: before ?? '' } });
     },
     page: (id) => pages.get(id),
+    alive: () => failure === undefined,
     async close() {
       await queue;
       await worker.terminate();

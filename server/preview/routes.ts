@@ -109,10 +109,15 @@ const emailOf = (value: unknown) =>
 export function createPreview(deps: PreviewDeps): Preview {
   let host: Promise<ScriptHost> | undefined;
   const spreadsheetId = () => previewSpreadsheet(deps);
+  let running: ScriptHost | undefined;
   const hostOf = () => {
+    if (running && !running.alive()) {
+      host = undefined;
+      running = undefined;
+    }
     host ??= (async () => {
       const identity = await loadSandboxIdentity(deps.dataDir);
-      return startScriptHost({
+      running = await startScriptHost({
         dataDir: deps.dataDir,
         companionUrl: deps.companionUrl(),
         sheets: deps.sheets.state,
@@ -120,6 +125,7 @@ export function createPreview(deps: PreviewDeps): Preview {
         user: USER.email,
         mintToken: () => identity.mint(USER),
       });
+      return running;
     })();
     host.catch((error: unknown) => {
       deps.logger.error({ err: error }, 'The preview could not start the add-on');
