@@ -34,6 +34,8 @@ export interface ServerConfig {
   readonly sheets?: SheetsCredentials;
   /** Opens `/dashboard` to whoever presents it; without it production keeps the dashboard off. */
   readonly dashboardToken?: string;
+  /** Sandbox mode seeds a sample sheet and CRM records into a fresh data folder (`ROWBRIDGE_SAMPLE_DATA`). */
+  readonly sampleData: boolean;
   /** CRM apps registered for OAuth (production); the sandbox CRMs need none. */
   readonly crms: {
     readonly hubspot?: { readonly clientId: string; readonly clientSecret: string; readonly appId?: string };
@@ -103,6 +105,9 @@ const EnvSchema = z.object({
     .string()
     .min(16, { error: 'must be at least 16 characters, such as the output of `openssl rand -base64 24`' })
     .optional(),
+  ROWBRIDGE_SAMPLE_DATA: z
+    .enum(['0', '1'], { error: 'must be 1 (seed the sandbox sample data) or 0 (start with empty sandboxes)' })
+    .default('1'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -195,6 +200,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ...(parsed.ROWBRIDGE_DASHBOARD_TOKEN ? { dashboardToken: parsed.ROWBRIDGE_DASHBOARD_TOKEN } : {}),
     ...(sheets && !('problem' in sheets) ? { sheets } : {}),
     publicUrlConfigured: Boolean(parsed.ROWBRIDGE_PUBLIC_URL),
+    sampleData: mode === 'sandbox' && parsed.ROWBRIDGE_SAMPLE_DATA === '1',
     crms: {
       ...(parsed.HUBSPOT_CLIENT_ID && parsed.HUBSPOT_CLIENT_SECRET
         ? {

@@ -9,6 +9,7 @@ import type { OAuthDeps } from './oauth/routes.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { createMetricsHistory } from './observability/metrics-history.ts';
+import { mountPreview, type Preview } from './preview/index.ts';
 import { createQueue, type JobQueue } from './queue/index.ts';
 import { loadSandboxIdentity, SANDBOX_AUDIENCE, sandboxIdentityRoutes } from './sandbox/google/identity.ts';
 import type { SandboxSheets } from './sandbox/sheets/index.ts';
@@ -36,6 +37,8 @@ export interface Companion {
   readonly queue: JobQueue;
   /** The sandbox Sheets in sandbox mode: tests reach its fault switches, the preview page its grid. */
   readonly sandboxSheets?: SandboxSheets;
+  /** The preview page in sandbox mode (`/preview/`). */
+  readonly preview?: Preview;
   /** Stops taking requests and jobs, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -112,7 +115,10 @@ export async function startCompanion(
     });
     const identity = await identityFor(config);
     let publicUrl = config.publicUrl;
-    const { crms, sandboxes, hubspotApp, salesforceApp, aimWebhooks } = crmsFor(config, () => publicUrl);
+    const { crms, sandboxes, hubspotApp, salesforceApp, aimWebhooks, sandboxCrms } = crmsFor(
+      config,
+      () => publicUrl,
+    );
     // Salesforce connections show the Outbound Message URL an administrator configures in the org.
     const webhookUrlOf = (connection: Connection) =>
       salesforceOutboundUrl(publicUrl, keys.keyring, connection);
@@ -192,6 +198,13 @@ export async function startCompanion(
         return sandbox.app.fetch(new Request(url, c.req.raw));
       });
     }
+    const preview = mountPreview(app, {
+      ...config,
+      sheets: sheets.sandbox,
+      crms: sandboxCrms,
+      companionUrl: () => publicUrl,
+      logger,
+    });
     const server = await listen(app, config);
     history.start();
     if (!config.publicUrlConfigured) publicUrl = server.url;
@@ -202,14 +215,24 @@ export async function startCompanion(
       db,
       queue: jobs,
       ...(sheets.sandbox ? { sandboxSheets: sheets.sandbox } : {}),
+      ...(preview ? { preview } : {}),
       close() {
         closing ??= (async () => {
-          // Requests and jobs drain side by side; a request still running may enqueue work meanwhile.
           history.stop();
-          await Promise.all([server.close(), jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS })]);
-          await sheets
-            .flush()
-            .catch((error: unknown) => logger.error({ err: error }, 'Sheet writes lost at shutdown'));
+          if (sheets.sandbox) {
+            // The sandbox Sheets API is this very server: jobs and the writer finish while it still
+            // answers (closed first, their writes retried against a closed port until shutdown gave up).
+            await preview?.close();
+            await jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS });
+            await sheets.flush().catch((error: unknown) => logger.error({ err: error }, 'Sheet writes lost'));
+            await server.close();
+          } else {
+            // Requests and jobs drain side by side; a request still running may enqueue work meanwhile.
+            await Promise.all([server.close(), jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS })]);
+            await sheets
+              .flush()
+              .catch((error: unknown) => logger.error({ err: error }, 'Sheet writes lost at shutdown'));
+          }
           await Promise.all(Object.values(sandboxes).map((sandbox) => sandbox.close()));
           await db.close();
         })();
@@ -233,8 +256,11 @@ export async function runServer(
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel });
   const companion = await startCompanion(config, logger);
+  // The one line a person reads among the JSON logs: where to go next.
   console.log(
-    `Rowbridge companion listening on ${companion.url} (${config.mode} mode, ${companion.db.kind})`,
+    companion.preview
+      ? `Rowbridge is listening on ${companion.url} (${config.mode} mode, ${companion.db.kind}): open ${companion.url}/preview/`
+      : `Rowbridge companion listening on ${companion.url} (${config.mode} mode, ${companion.db.kind})`,
   );
   await shutdownSignal();
   // unref: a clean close must not wait for this timer.

@@ -58,6 +58,8 @@ export const ERROR_CODES = [
   'conflict_already_resolved',
   /** A row matches several CRM records, or one already synced with another row: a person decides. */
   'duplicate_ambiguous',
+  /** The preview page cannot run the add-on here (its build failed, or its runtime stopped): the message says why. */
+  'preview_unavailable',
   'cli_usage',
   'internal',
 ] as const;

@@ -65,7 +65,7 @@ describe('rowbridge serve', { timeout: 90_000 }, () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'rowbridge-serve-'));
     const server = start(['serve'], { PORT: '0', ROWBRIDGE_DATA_DIR: dataDir });
     const [line, port] = await server.waitForLine(
-      /^Rowbridge companion listening on http:\/\/localhost:(\d+) \(sandbox mode, pglite\)$/m,
+      /^Rowbridge is listening on http:\/\/localhost:(\d+) \(sandbox mode, pglite\): open http:\/\/localhost:\1\/preview\/$/m,
     );
     expect(line).toBeDefined();
     expect(Number(port)).toBeGreaterThan(0);

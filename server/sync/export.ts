@@ -269,6 +269,11 @@ export async function exportRows(options: ExportOptions): Promise<ExportReport> 
           exportable.flatMap((row) => {
             const outcome = outcomes[row.index];
             if (!outcome || !touchesCompany(table, outcome)) return [];
+            // A row that matched a record but was not written (a failed, skipped or ambiguous row) links
+            // nothing: associating it would send the row id as a record id, and HubSpot refuses the whole
+            // batch ("One or more associations are invalid"; found with the preview's messy sample sheet).
+            const written = ['created', 'updated', 'unchanged'].includes(outcome.status);
+            if (!dryRun && !(written && outcome.crmId)) return [];
             // A dry run has no ids for records it would create: the row id stands in.
             return [{ crmId: outcome.crmId ?? `row:${row.rowId}`, values: row.values }];
           }),

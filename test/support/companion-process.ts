@@ -30,6 +30,7 @@ export async function startCompanionProcess(): Promise<CompanionProcess> {
     PORT: '0',
     HOST: '127.0.0.1',
     ROWBRIDGE_DATA_DIR: dataDir,
+    ROWBRIDGE_SAMPLE_DATA: '0',
     ROWBRIDGE_MODE: 'sandbox',
     LOG_LEVEL: 'error',
   };

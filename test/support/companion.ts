@@ -17,7 +17,13 @@ export async function sandboxCompanion(
   env: Readonly<Record<string, string>> = {},
 ): Promise<{ companion: Companion; dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rowbridge-e2e-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ROWBRIDGE_DATA_DIR: dataDir, ...env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ROWBRIDGE_DATA_DIR: dataDir,
+    ROWBRIDGE_SAMPLE_DATA: '0',
+    ...env,
+  });
   return { companion: await startCompanion(config, createLogger({ level: 'silent' }), options), dataDir };
 }
 

@@ -72,6 +72,7 @@ export const USER_MESSAGES: Readonly<Record<AddonErrorCode, string>> = {
   conflict_already_resolved: 'Someone already resolved this conflict. The list has been refreshed.',
   duplicate_ambiguous:
     'A row matches more than one CRM record, or a record already linked to another row. Check it by hand.',
+  preview_unavailable: 'The preview page cannot run the add-on right now; restart the companion.',
   cli_usage: 'The command was used incorrectly.',
   internal: 'Something went wrong in Rowbridge. Try again; if it keeps happening, tell your administrator.',
   companion_unreachable:

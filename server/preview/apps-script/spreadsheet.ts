@@ -1,3 +1,4 @@
+/// <reference types="google-apps-script" />
 import { a1Of, type Box, parseA1 } from './a1.ts';
 import { cellValue, isFormula, type StoredCell, storedFromInput } from './cells.ts';
 import type { Mirrors } from './mirrors.ts';

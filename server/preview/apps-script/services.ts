@@ -1,3 +1,4 @@
+/// <reference types="google-apps-script" />
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
