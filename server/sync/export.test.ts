@@ -168,6 +168,18 @@ describe('dedup before create', () => {
     expect(report.outcomes[0]?.reason).toMatchObject({ code: 'crm_rejected', message: /not-an-email/ });
   });
 
+  it('associates the written rows of a batch with their companies when another row fails', async () => {
+    // The failed row has no record id: sent as an association it made HubSpot refuse the whole batch.
+    const report = await exportOf(
+      rows([
+        ['also-not-an-email', 'Bad', 'Row', 'Failing Co Ltd', '', '', ''],
+        ['ok.row@assoc.example', 'Ok', 'Row', 'Assoc Co Ltd', '', '', ''],
+      ]),
+    );
+    expect(report.outcomes.map((o) => o.status)).toEqual(['failed', 'created']);
+    expect(report.companies).toMatchObject({ associated: 1, failed: [] });
+  });
+
   it('skips an empty row and plans without writing on a dry run', async () => {
     const before = h.sandbox.state.list('contacts').length;
     const sent = h.sandbox.state.requests().length;
