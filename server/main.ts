@@ -3,7 +3,7 @@ import { createApp } from './app.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { crmsFor } from './crm-apps.ts';
-import { listen } from './listen.ts';
+import { listen, type RunningServer } from './listen.ts';
 import { HUBSPOT_API_BASE } from './oauth/hubspot.ts';
 import type { OAuthDeps } from './oauth/routes.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
@@ -91,6 +91,7 @@ export async function startCompanion(
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   logger.info({ db: db.kind, migrationsApplied: db.migrationsApplied }, 'Storage ready');
   let queue: JobQueue | undefined;
+  let server: RunningServer | undefined;
   try {
     queue = await createQueue(db.client, {
       onError: (error) => logger.error({ err: error }, 'Job queue error'),
@@ -131,11 +132,6 @@ export async function startCompanion(
     const now = options.now ?? Date.now;
     const syncJobs = defineSyncJobs(jobs, runtime, { now });
     options.defineJobs?.(jobs, db);
-    await jobs.start();
-    // Polls live in the queue; this re-arms any whose chain ended (see sync/poll.ts).
-    await armPolls(runtime, syncJobs.poll, now()).catch((error: unknown) =>
-      logger.error({ err: error }, 'Could not arm the CRM polls; they start when their tables change'),
-    );
     const oauth: OAuthDeps = {
       db,
       keyring: keys.keyring,
@@ -192,10 +188,18 @@ export async function startCompanion(
         return sandbox.app.fetch(new Request(url, c.req.raw));
       });
     }
-    const server = await listen(app, config);
+    server = await listen(app, config);
     history.start();
     if (!config.publicUrlConfigured) publicUrl = server.url;
     aimWebhooks();
+    // Workers start after listen: a job left by a crash runs at once, and in sandbox mode it calls the
+    // sandbox CRMs through this server's own URL, which is only known now.
+    await jobs.start();
+    // Polls live in the queue; this re-arms any whose chain ended (see sync/poll.ts).
+    await armPolls(runtime, syncJobs.poll, now()).catch((error: unknown) =>
+      logger.error({ err: error }, 'Could not arm the CRM polls; they start when their tables change'),
+    );
+    const listening = server;
     let closing: Promise<void> | undefined;
     return {
       url: server.url,
@@ -206,7 +210,7 @@ export async function startCompanion(
         closing ??= (async () => {
           // Requests and jobs drain side by side; a request still running may enqueue work meanwhile.
           history.stop();
-          await Promise.all([server.close(), jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS })]);
+          await Promise.all([listening.close(), jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS })]);
           await sheets
             .flush()
             .catch((error: unknown) => logger.error({ err: error }, 'Sheet writes lost at shutdown'));
@@ -217,6 +221,7 @@ export async function startCompanion(
       },
     };
   } catch (error) {
+    await server?.close().catch(() => {});
     await queue?.stop({ graceful: false, timeoutMs: 0 }).catch(() => {});
     await db.close().catch(() => {});
     throw error;

@@ -45,7 +45,8 @@ type Settings = z.output<typeof queueOptionsSchema> & Pick<QueueOptions, 'onErro
  *   parallel up to the concurrency;
  * - a failing handler is retried with exponential backoff; a job out of retries is kept as failed
  *   (`stats().failed`, `retryFailed`) and its key moves on to the next job;
- * - a job whose process died runs again once its expiry passes; `once()` keeps its effects from repeating.
+ * - a job whose process died runs again once its expiry passes (on PGlite, when the queue next starts);
+ *   `once()` keeps its effects from repeating.
  *
  * pg-boss creates or migrates its schema here. Sending works from now on; handlers run after `start()`.
  * The caller keeps owning the client: `stop()` leaves it open.
@@ -162,8 +163,9 @@ class PgBossQueue implements JobQueue {
     }
     this.#state = 'started';
     const poll = this.#settings.pollIntervalSeconds;
+    for (const kind of this.#kinds.values()) await this.#ensureQueue(kind);
+    if (this.#client.kind === 'pglite') await this.#reclaimOrphans();
     for (const kind of this.#kinds.values()) {
-      await this.#ensureQueue(kind);
       await this.#boss.work(
         kind.name,
         {
@@ -287,6 +289,22 @@ class PgBossQueue implements JobQueue {
     await this.#boss.complete(kind.name, attempt);
     this.#wake(kind.name);
     return { id: job.id, status: 'completed' };
+  }
+
+  /**
+   * PGlite is one process (its data folder cannot be opened twice), so a job still `active` when the queue
+   * starts belongs to a process that died: it is failed now, and runs again after its retry delay as the
+   * next attempt, instead of waiting out its expiry (30 min for an export). On PostgreSQL other instances
+   * may be running those jobs, so there pg-boss's expiry check reclaims them. Only this queue's kinds.
+   */
+  async #reclaimOrphans(): Promise<void> {
+    const { rows } = await this.#client.query<{ name: string; id: string }>(
+      `SELECT name, id FROM ${this.#settings.schema}.job WHERE state = 'active' AND name = ANY($1::text[])`,
+      [[...this.#kinds.keys()]],
+    );
+    for (const { name, id } of rows) {
+      await this.#boss.fail(name, id, { message: 'The process running this job stopped; it runs again.' });
+    }
   }
 
   /**
