@@ -283,3 +283,44 @@ describe('CRM values that a sheet must not take as they are', () => {
     await stillServing();
   });
 });
+
+describe('Unicode in names and emails', () => {
+  it('matches NFD to NFC and keeps emoji ZWJ sequences, Persian ZWNJ and the Turkish dotted I intact', async () => {
+    // Already in HubSpot, typed on a Mac (NFC): the sheet's NFD spellings must find them, not duplicate them.
+    const [jose, zoe] = portal.state.seed('contacts', [
+      { email: 'jos\u00e9@caf\u00e9.example', firstname: 'Jos\u00e9', company: 'Uni' },
+      { email: 'zo\u00eb@uni.example', firstname: 'Zo\u00eb', company: 'Uni' },
+    ]);
+    const coder = 'Sam \u{1F469}\u200D\u{1F4BB}';
+    const persian = '\u0645\u06cc\u200C\u062e\u0648\u0627\u0647\u0645';
+    const people = [
+      { id: 'u-jose', Email: 'JOSE\u0301@CAFE\u0301.example', 'First Name': 'Jose\u0301' },
+      { id: 'u-zoe', Email: 'zoe\u0308@uni.example', 'First Name': 'Zoe\u0308' },
+      { id: 'u-coder', Email: 'sam@uni.example', 'First Name': coder },
+      { id: 'u-fa', Email: 'maryam@uni.example', 'First Name': 'Maryam', 'Last Name': persian },
+      { id: 'u-tr', Email: '\u0130NC\u0130@uni.example', 'First Name': '\u0130nci' },
+    ];
+    const start = rowsOfTab(sheets, spreadsheetId, TAB).length + 2;
+    const rows = people.map(({ id, ...cells }, i) => ({
+      rowId: id,
+      rowNumber: start + i,
+      cells: { ...cells, Company: 'Uni' },
+    }));
+    const started = await session.api('POST', `/api/v1/tables/${tableId}/export`, { rows });
+    expect(started.status).toBe(200);
+    const job = await finishedJob(session, started.body.job.id, 60_000);
+    expect(job.status).toBe('succeeded');
+    const outcome = new Map(job.result.rows.map((r: { rowId: string }) => [r.rowId, r]));
+    expect(outcome.get('u-jose')).toMatchObject({ status: 'updated', crmId: jose, match: 'email' });
+    expect(outcome.get('u-zoe')).toMatchObject({ status: 'updated', crmId: zoe, match: 'email' });
+    const contact = (rowId: string) =>
+      portal.state.list('contacts').find((c) => c.properties.rowbridge_id === rowId)?.properties;
+    expect(contact('u-coder')?.firstname).toBe(coder);
+    expect(contact('u-fa')?.lastname).toBe(persian);
+    // JavaScript lower-cases \u0130 to i + combining dot: kept, and the same on every later match.
+    expect(contact('u-tr')?.email).toBe('i\u0307nci\u0307@uni.example');
+    // One contact per person: nothing was created twice.
+    expect(portal.state.list('contacts').filter((c) => c.properties.company === 'Uni')).toHaveLength(5);
+    await stillServing();
+  });
+});
