@@ -5,9 +5,9 @@ import type { OAuthCrms } from './oauth/crms.ts';
 import { HUBSPOT_API_BASE, HUBSPOT_APP_BASE, hubspotOAuth } from './oauth/hubspot.ts';
 import { salesforceOAuth } from './oauth/salesforce.ts';
 import { SANDBOX_HUBSPOT_CLIENT } from './sandbox/hubspot/client.ts';
-import { createSandboxHubSpot } from './sandbox/hubspot/index.ts';
+import { createSandboxHubSpot, type SandboxHubSpot } from './sandbox/hubspot/index.ts';
 import { SANDBOX_SALESFORCE_CLIENT } from './sandbox/salesforce/client.ts';
-import { createSandboxSalesforce } from './sandbox/salesforce/index.ts';
+import { createSandboxSalesforce, type SandboxSalesforce } from './sandbox/salesforce/index.ts';
 import type { HubSpotApp, SalesforceApp } from './sync/runtime.ts';
 
 /** A sandbox CRM served by the companion under `/sandbox/<crm>`. */
@@ -20,6 +20,8 @@ export interface Sandbox {
 export interface CrmApps {
   readonly crms: OAuthCrms;
   readonly sandboxes: Record<string, Sandbox>;
+  /** In sandbox mode, the CRMs themselves: tests reach their fault switches. */
+  readonly sandboxCrms?: { readonly hubspot: SandboxHubSpot; readonly salesforce: SandboxSalesforce };
   readonly hubspotApp?: HubSpotApp;
   readonly salesforceApp?: SalesforceApp;
   /**
@@ -108,5 +110,6 @@ function sandboxCrms(config: ServerConfig, publicUrl: () => string): CrmApps {
       }),
     },
     sandboxes: { hubspot, salesforce },
+    sandboxCrms: { hubspot, salesforce },
   };
 }

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { createApp } from './app.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
-import { crmsFor } from './crm-apps.ts';
+import { type CrmApps, crmsFor } from './crm-apps.ts';
 import { listen, type RunningServer } from './listen.ts';
 import { HUBSPOT_API_BASE } from './oauth/hubspot.ts';
 import type { OAuthDeps } from './oauth/routes.ts';
@@ -36,6 +36,8 @@ export interface Companion {
   readonly queue: JobQueue;
   /** The sandbox Sheets in sandbox mode: tests reach its fault switches, the preview page its grid. */
   readonly sandboxSheets?: SandboxSheets;
+  /** The sandbox CRMs in sandbox mode: tests reach their fault switches. */
+  readonly sandboxCrms?: CrmApps['sandboxCrms'];
   /** Stops taking requests and jobs, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -113,7 +115,10 @@ export async function startCompanion(
     });
     const identity = await identityFor(config);
     let publicUrl = config.publicUrl;
-    const { crms, sandboxes, hubspotApp, salesforceApp, aimWebhooks } = crmsFor(config, () => publicUrl);
+    const { crms, sandboxes, sandboxCrms, hubspotApp, salesforceApp, aimWebhooks } = crmsFor(
+      config,
+      () => publicUrl,
+    );
     // Salesforce connections show the Outbound Message URL an administrator configures in the org.
     const webhookUrlOf = (connection: Connection) =>
       salesforceOutboundUrl(publicUrl, keys.keyring, connection);
@@ -206,6 +211,7 @@ export async function startCompanion(
       db,
       queue: jobs,
       ...(sheets.sandbox ? { sandboxSheets: sheets.sandbox } : {}),
+      ...(sandboxCrms ? { sandboxCrms } : {}),
       close() {
         closing ??= (async () => {
           // Requests and jobs drain side by side; a request still running may enqueue work meanwhile.
