@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type JobResult, type JobWithMetadata, PgBoss } from 'pg-boss';
 import type * as z from 'zod';
 import { parseOrThrow, problemsFromZod, RowbridgeError } from '../../shared/errors.ts';
+import { isStorageUnreachable } from '../store/db-errors.ts';
 import type { SqlClient } from '../store/sql-client.ts';
 import { bossDatabase } from './boss-db.ts';
 import { bindEffects } from './effects.ts';
@@ -26,6 +28,9 @@ import type {
   SendOptions,
   StopOptions,
 } from './types.ts';
+
+/** How often a job's outcome is offered to an unreachable database (about 3.5 minutes in all). */
+const SETTLE_ATTEMPTS = 12;
 
 interface Kind {
   readonly name: string;
@@ -281,14 +286,33 @@ class PgBossQueue implements JobQueue {
       await kind.handler(parsed.data, ctx);
     } catch (error) {
       const output = errorOutput(error);
-      await this.#boss.fail(kind.name, attempt, output);
+      await this.#settle(() => this.#boss.fail(kind.name, attempt, output));
       if (job.retryCount >= job.retryLimit) await this.#releaseKey(kind.name, ctx.key);
       this.#wake(kind.name);
       return { id: job.id, status: 'failed', output };
     }
-    await this.#boss.complete(kind.name, attempt);
+    await this.#settle(() => this.#boss.complete(kind.name, attempt));
     this.#wake(kind.name);
     return { id: job.id, status: 'completed' };
+  }
+
+  /**
+   * Records a job's outcome, waiting out a database that is unreachable (restarting, failing over). A
+   * handler that failed because the database went away cannot record that either, and the job would stay
+   * active until its expiry (30 min for an export); a finished one would run again. Retried with backoff
+   * for about 3.5 minutes, then left to the expiry.
+   */
+  async #settle(action: () => Promise<unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await action();
+        return;
+      } catch (error) {
+        if (!isStorageUnreachable(error) || this.#state === 'stopped' || attempt >= SETTLE_ATTEMPTS)
+          throw error;
+        await sleep(Math.min(30_000, 500 * 2 ** (attempt - 1)));
+      }
+    }
   }
 
   /**
