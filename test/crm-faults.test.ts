@@ -128,10 +128,10 @@ describe('HubSpot faults during an export', () => {
     const rows = rowsFor('storm', 120);
     const before = hubspot.faults.served();
     // HubSpot sends no Retry-After for its ten-second limit: the client backs off by itself.
-    hubspot.faults.force429(3, { path: '/crm/' });
+    hubspot.faults.force429(2, { path: '/crm/' });
     const job = await exportRows(hub, rows);
     expectEachOnce(job, rows, hubspotRowIds('storm'));
-    expect(hubspot.faults.served().rateLimits - before.rateLimits).toBe(3);
+    expect(hubspot.faults.served().rateLimits - before.rateLimits).toBe(2);
   });
 
   it('retries 5xx bursts with backoff and writes every contact once', async () => {
@@ -171,7 +171,7 @@ describe('Google Sheets faults', () => {
     );
     const quota = companion.sandboxSheets?.faults;
     const before = quota?.served().rateLimits ?? 0;
-    quota?.force429(3, { retryAfterSeconds: 1 });
+    quota?.force429(2, { retryAfterSeconds: 1 });
     const started = await hub.session.api('POST', `/api/v1/tables/${hub.tableId}/import`, {
       where: { company: ['SheetQuota'] },
     });
@@ -183,6 +183,6 @@ describe('Google Sheets faults', () => {
     );
     expect(landed).toHaveLength(5);
     expect(new Set(landed.map((r) => r.rowId)).size).toBe(5);
-    expect((quota?.served().rateLimits ?? 0) - before).toBe(3);
+    expect((quota?.served().rateLimits ?? 0) - before).toBe(2);
   });
 });

@@ -317,8 +317,8 @@ class PgBossQueue implements JobQueue {
 
   /**
    * PGlite is one process (its data folder cannot be opened twice), so a job still `active` when the queue
-   * starts belongs to a process that died: it is failed now, and runs again after its retry delay as the
-   * next attempt, instead of waiting out its expiry (30 min for an export). On PostgreSQL other instances
+   * starts belongs to a process that died: it is failed now and runs again at once as the next attempt,
+   * instead of waiting out its expiry (30 min for an export). On PostgreSQL other instances
    * may be running those jobs, so there pg-boss's expiry check reclaims them. Only this queue's kinds.
    */
   async #reclaimOrphans(): Promise<void> {
@@ -328,6 +328,14 @@ class PgBossQueue implements JobQueue {
     );
     for (const { name, id } of rows) {
       await this.#boss.fail(name, id, { message: 'The process running this job stopped; it runs again.' });
+    }
+    // No backoff for these: the run died with its process, not because a CRM was failing (it would
+    // otherwise wait 5-10 s for an export's first retry).
+    if (rows.length > 0) {
+      await this.#client.query(
+        `UPDATE ${this.#settings.schema}.job SET start_after = now() WHERE state = 'retry' AND id = ANY($1::uuid[])`,
+        [rows.map((row) => row.id)],
+      );
     }
   }
 
