@@ -194,7 +194,6 @@ export async function startCompanion(
       });
     }
     server = await listen(app, config);
-    history.start();
     if (!config.publicUrlConfigured) publicUrl = server.url;
     aimWebhooks();
     // Workers start after listen: a job left by a crash runs at once, and in sandbox mode it calls the
@@ -204,6 +203,7 @@ export async function startCompanion(
     await armPolls(runtime, syncJobs.poll, now()).catch((error: unknown) =>
       logger.error({ err: error }, 'Could not arm the CRM polls; they start when their tables change'),
     );
+    history.start();
     const listening = server;
     let closing: Promise<void> | undefined;
     return {
