@@ -62,7 +62,17 @@ export function createApp(deps: AppDeps): Hono {
   // in production a small drift should not take a working feature down.
   const checkResponse = deps.mode !== 'production';
   const db: DatabaseKind = deps.db?.kind ?? (deps.databaseUrl ? 'postgres' : 'pglite');
-  app.route('/', healthRoutes({ version: deps.version, mode: deps.mode, db, checkResponse }));
+  const store = deps.db;
+  app.route(
+    '/',
+    healthRoutes({
+      version: deps.version,
+      mode: deps.mode,
+      db,
+      checkResponse,
+      ...(store ? { probeStorage: () => store.client.query('select 1') } : {}),
+    }),
+  );
   app.route('/', openApiRoutes(deps));
   app.route('/', metricsRoutes(metrics));
   if (deps.db && deps.verify) {

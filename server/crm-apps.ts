@@ -28,7 +28,7 @@ export interface CrmApps {
    * edits made "in the UI" (tests and tools point their own instance at a connection's `webhookUrl`).
    */
   readonly aimWebhooks: () => void;
-  /** The sandbox CRMs themselves in sandbox mode: sample data is seeded into them, the preview page edits them. */
+  /** The sandbox CRMs themselves in sandbox mode: sample data is seeded into them, the preview page edits them, tests reach their fault switches. */
   readonly sandboxCrms?: { readonly hubspot: SandboxHubSpot; readonly salesforce: SandboxSalesforce };
 }
 

@@ -3,12 +3,13 @@ import { HTTPException } from 'hono/http-exception';
 import type { ApiError, ErrorDetail } from '../shared/api/common.ts';
 import { type ErrorCode, isRowbridgeError, type Problem } from '../shared/errors.ts';
 import { redact, redactError } from './security/redact.ts';
+import { isStorageUnreachable } from './store/db-errors.ts';
 
 /** The JSON body of every error response, as the contract (`apiErrorSchema`) defines it. */
 export type ErrorBody = ApiError;
 
 /** The statuses error responses use; the OpenAPI document lists the same ones. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502 | 503;
 
 const INTERNAL_MESSAGE = 'Something went wrong on the server; it has been logged.';
 
@@ -48,6 +49,8 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, ErrorStatus>> = {
   sheet_row_id_duplicate: 409,
   sheet_row_id_missing: 409,
   sheet_row_not_found: 404,
+  // The database is down or restarting: nothing was changed, and the same request works once it is back.
+  storage_unavailable: 503,
 };
 
 // For HTTPExceptions thrown by Hono middleware, which carry a status but no code.
@@ -90,6 +93,19 @@ export const handleError: ErrorHandler = (error, c) => {
     const code = CODE_BY_STATUS[error.status] ?? 'invalid_input';
     const body: ErrorBody = { error: { code, message: error.message || 'The request was not accepted.' } };
     return c.json(body, error.status);
+  }
+  if (isStorageUnreachable(error)) {
+    // Not a bug to log with a stack for every request of an outage: one line each, and a clear answer.
+    c.get('log')?.warn({ err: redactError(error) }, `${c.req.method} ${c.req.path}: database unreachable`);
+    const body: ErrorBody = {
+      error: {
+        code: 'storage_unavailable',
+        message:
+          'The companion cannot reach its database right now; nothing was changed. Try again in a moment.',
+      },
+    };
+    c.header('retry-after', '5');
+    return c.json(body, 503);
   }
   logFailure(c, error);
   const body: ErrorBody = { error: { code: 'internal', message: INTERNAL_MESSAGE } };

@@ -2,8 +2,8 @@ import type { Hono } from 'hono';
 import { createApp } from './app.ts';
 import { createIdentityVerifier, type IdentityVerifier } from './auth/identity.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
-import { crmsFor } from './crm-apps.ts';
-import { listen } from './listen.ts';
+import { type CrmApps, crmsFor } from './crm-apps.ts';
+import { listen, type RunningServer } from './listen.ts';
 import { HUBSPOT_API_BASE } from './oauth/hubspot.ts';
 import type { OAuthDeps } from './oauth/routes.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
@@ -39,6 +39,8 @@ export interface Companion {
   readonly sandboxSheets?: SandboxSheets;
   /** The preview page in sandbox mode (`/preview/`). */
   readonly preview?: Preview;
+  /** The sandbox CRMs in sandbox mode: tests reach their fault switches. */
+  readonly sandboxCrms?: CrmApps['sandboxCrms'];
   /** Stops taking requests and jobs, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -94,6 +96,7 @@ export async function startCompanion(
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   logger.info({ db: db.kind, migrationsApplied: db.migrationsApplied }, 'Storage ready');
   let queue: JobQueue | undefined;
+  let server: RunningServer | undefined;
   try {
     queue = await createQueue(db.client, {
       onError: (error) => logger.error({ err: error }, 'Job queue error'),
@@ -115,7 +118,7 @@ export async function startCompanion(
     });
     const identity = await identityFor(config);
     let publicUrl = config.publicUrl;
-    const { crms, sandboxes, hubspotApp, salesforceApp, aimWebhooks, sandboxCrms } = crmsFor(
+    const { crms, sandboxes, sandboxCrms, hubspotApp, salesforceApp, aimWebhooks } = crmsFor(
       config,
       () => publicUrl,
     );
@@ -137,11 +140,6 @@ export async function startCompanion(
     const now = options.now ?? Date.now;
     const syncJobs = defineSyncJobs(jobs, runtime, { now });
     options.defineJobs?.(jobs, db);
-    await jobs.start();
-    // Polls live in the queue; this re-arms any whose chain ended (see sync/poll.ts).
-    await armPolls(runtime, syncJobs.poll, now()).catch((error: unknown) =>
-      logger.error({ err: error }, 'Could not arm the CRM polls; they start when their tables change'),
-    );
     const oauth: OAuthDeps = {
       db,
       keyring: keys.keyring,
@@ -205,10 +203,18 @@ export async function startCompanion(
       companionUrl: () => publicUrl,
       logger,
     });
-    const server = await listen(app, config);
-    history.start();
+    server = await listen(app, config);
     if (!config.publicUrlConfigured) publicUrl = server.url;
     aimWebhooks();
+    // Workers start after listen: a job left by a crash runs at once, and in sandbox mode it calls the
+    // sandbox CRMs through this server's own URL, which is only known now.
+    await jobs.start();
+    // Polls live in the queue; this re-arms any whose chain ended (see sync/poll.ts).
+    await armPolls(runtime, syncJobs.poll, now()).catch((error: unknown) =>
+      logger.error({ err: error }, 'Could not arm the CRM polls; they start when their tables change'),
+    );
+    history.start();
+    const listening = server;
     let closing: Promise<void> | undefined;
     return {
       url: server.url,
@@ -216,6 +222,7 @@ export async function startCompanion(
       queue: jobs,
       ...(sheets.sandbox ? { sandboxSheets: sheets.sandbox } : {}),
       ...(preview ? { preview } : {}),
+      ...(sandboxCrms ? { sandboxCrms } : {}),
       close() {
         closing ??= (async () => {
           history.stop();
@@ -225,10 +232,10 @@ export async function startCompanion(
             await preview?.close();
             await jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS });
             await sheets.flush().catch((error: unknown) => logger.error({ err: error }, 'Sheet writes lost'));
-            await server.close();
+            await listening.close();
           } else {
             // Requests and jobs drain side by side; a request still running may enqueue work meanwhile.
-            await Promise.all([server.close(), jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS })]);
+            await Promise.all([listening.close(), jobs.stop({ graceful: true, timeoutMs: JOB_DRAIN_MS })]);
             await sheets
               .flush()
               .catch((error: unknown) => logger.error({ err: error }, 'Sheet writes lost at shutdown'));
@@ -240,6 +247,7 @@ export async function startCompanion(
       },
     };
   } catch (error) {
+    await server?.close().catch(() => {});
     await queue?.stop({ graceful: false, timeoutMs: 0 }).catch(() => {});
     await db.close().catch(() => {});
     throw error;

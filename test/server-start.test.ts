@@ -72,7 +72,13 @@ describe('rowbridge serve', { timeout: 90_000 }, () => {
 
     const response = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', mode: 'sandbox', db: 'pglite', version });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      mode: 'sandbox',
+      db: 'pglite',
+      storage: 'ok',
+      version,
+    });
 
     const stopping = Date.now();
     server.child.kill('SIGTERM');

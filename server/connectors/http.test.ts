@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { CrmApiError } from './crm-error.ts';
 import { createRequestRunner, endpointLabel, type FetchLike, type RunnerOptions } from './http.ts';
@@ -126,6 +128,26 @@ describe('createRequestRunner', () => {
     const { http } = runner(fetch);
     expect((await http.send(GET)).status).toBe(200);
     expect(sent).toHaveLength(2);
+  });
+
+  it('gives up on an attempt that outlives timeoutMs and retries it (real sockets)', async () => {
+    // The first request gets no answer at all (a hung upstream); the second is answered.
+    let seen = 0;
+    const server = createServer((_req, res) => {
+      seen += 1;
+      if (seen > 1) res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const { http } = runner((url, init) => fetch(url, init), { timeoutMs: 300 });
+      const response = await http.send({ ...GET, url: `http://127.0.0.1:${port}/crm/v3/objects/contacts/1` });
+      expect(response.status).toBe(200);
+      expect(seen).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('refreshes once on 401 and retries with the new token', async () => {

@@ -107,6 +107,19 @@ describe('parseCsv encodings', () => {
   });
 });
 
+describe('parseCsv: exports from a German Excel', () => {
+  it('reads Windows-1252 with semicolons, keeping decimal commas inside values', () => {
+    // Excel in a comma-decimal locale writes ";" between fields and "," inside numbers.
+    const table = parseCsv(bytes('Name;Stadt;Umsatz\nJ', [0xfc], 'rgen;M', [0xfc], 'nchen;1,5\n'));
+    expect(table).toEqual({
+      headers: ['Name', 'Stadt', 'Umsatz'],
+      rows: [['Jürgen', 'München', '1,5']],
+      delimiter: ';',
+      encoding: 'windows-1252',
+    });
+  });
+});
+
 describe('parseCsv structure', () => {
   it('keeps quoted newlines, quotes and delimiters inside a field', () => {
     const table = parseCsv(utf8('Name,Address\n"Smith, Ada","1 Main St\nApt ""B"", floor 2"\n'));

@@ -104,6 +104,7 @@ describe('buildOpenApiDocument', () => {
       '415',
       '429',
       '500',
+      '503',
     ]);
     expect(create['400']).toEqual({
       description: expect.stringContaining('mapping_unknown_field'),

@@ -51,6 +51,7 @@ const STATUS_TEXT: Record<ErrorStatus, string> = {
   429: 'Too many requests; retry after the time in Retry-After',
   500: 'A server fault; it has been logged',
   502: 'The CRM kept failing after retries with backoff; try again later',
+  503: 'The database is unreachable (down or restarting); nothing was changed, retry after Retry-After',
 };
 
 /**
@@ -91,7 +92,7 @@ function errorResponses(route: RouteDefinition): Record<string, JsonSchema> {
   const statuses = new Set<ErrorStatus>([400, 500]);
   if (route.params) statuses.add(404);
   if (route.body) for (const status of [413, 415] as const) statuses.add(status);
-  if (route.auth === 'addon') for (const status of [401, 403, 429] as const) statuses.add(status);
+  if (route.auth === 'addon') for (const status of [401, 403, 429, 503] as const) statuses.add(status);
   const codes = new Map<ErrorStatus, ErrorCode[]>();
   for (const code of route.errors ?? []) {
     const status = statusForCode(code);

@@ -27,7 +27,10 @@ export const requireJson: MiddlewareHandler = async (c, next) => {
  */
 export const limitBody: MiddlewareHandler = bodyLimit({
   maxSize: MAX_BODY_BYTES,
-  onError: () => {
+  onError: (c) => {
+    // Without it the connection is kept alive, so Node reads (and drops) the rest of the body first:
+    // a client streaming gigabytes keeps the server busy. Closing makes the client stop sending.
+    c.header('connection', 'close');
     throw new RowbridgeError(
       'payload_too_large',
       `The request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB; split it into smaller requests.`,

@@ -39,8 +39,8 @@ export function bossDatabase(client: SqlClient): Db {
       }
     },
     async listen(channel, onNotification, onReconnect) {
-      const unsubscribe = await client.listen(channel, onNotification);
       // pg-boss fetches once after every (re)subscribe to pick up jobs whose NOTIFY it missed.
+      const unsubscribe = await client.listen(channel, onNotification, onReconnect);
       onReconnect();
       return { close: unsubscribe };
     },

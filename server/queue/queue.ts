@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type JobResult, type JobWithMetadata, PgBoss } from 'pg-boss';
 import type * as z from 'zod';
 import { parseOrThrow, problemsFromZod, RowbridgeError } from '../../shared/errors.ts';
+import { isStorageUnreachable } from '../store/db-errors.ts';
 import type { SqlClient } from '../store/sql-client.ts';
 import { bossDatabase } from './boss-db.ts';
 import { bindEffects } from './effects.ts';
@@ -27,6 +29,9 @@ import type {
   StopOptions,
 } from './types.ts';
 
+/** How often a job's outcome is offered to an unreachable database (about 3.5 minutes in all). */
+const SETTLE_ATTEMPTS = 12;
+
 interface Kind {
   readonly name: string;
   readonly schema: z.ZodType<unknown>;
@@ -45,7 +50,8 @@ type Settings = z.output<typeof queueOptionsSchema> & Pick<QueueOptions, 'onErro
  *   parallel up to the concurrency;
  * - a failing handler is retried with exponential backoff; a job out of retries is kept as failed
  *   (`stats().failed`, `retryFailed`) and its key moves on to the next job;
- * - a job whose process died runs again once its expiry passes; `once()` keeps its effects from repeating.
+ * - a job whose process died runs again once its expiry passes (on PGlite, when the queue next starts);
+ *   `once()` keeps its effects from repeating.
  *
  * pg-boss creates or migrates its schema here. Sending works from now on; handlers run after `start()`.
  * The caller keeps owning the client: `stop()` leaves it open.
@@ -162,8 +168,9 @@ class PgBossQueue implements JobQueue {
     }
     this.#state = 'started';
     const poll = this.#settings.pollIntervalSeconds;
+    for (const kind of this.#kinds.values()) await this.#ensureQueue(kind);
+    if (this.#client.kind === 'pglite') await this.#reclaimOrphans();
     for (const kind of this.#kinds.values()) {
-      await this.#ensureQueue(kind);
       await this.#boss.work(
         kind.name,
         {
@@ -279,14 +286,57 @@ class PgBossQueue implements JobQueue {
       await kind.handler(parsed.data, ctx);
     } catch (error) {
       const output = errorOutput(error);
-      await this.#boss.fail(kind.name, attempt, output);
+      await this.#settle(() => this.#boss.fail(kind.name, attempt, output));
       if (job.retryCount >= job.retryLimit) await this.#releaseKey(kind.name, ctx.key);
       this.#wake(kind.name);
       return { id: job.id, status: 'failed', output };
     }
-    await this.#boss.complete(kind.name, attempt);
+    await this.#settle(() => this.#boss.complete(kind.name, attempt));
     this.#wake(kind.name);
     return { id: job.id, status: 'completed' };
+  }
+
+  /**
+   * Records a job's outcome, waiting out a database that is unreachable (restarting, failing over). A
+   * handler that failed because the database went away cannot record that either, and the job would stay
+   * active until its expiry (30 min for an export); a finished one would run again. Retried with backoff
+   * for about 3.5 minutes, then left to the expiry.
+   */
+  async #settle(action: () => Promise<unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await action();
+        return;
+      } catch (error) {
+        if (!isStorageUnreachable(error) || this.#state === 'stopped' || attempt >= SETTLE_ATTEMPTS)
+          throw error;
+        await sleep(Math.min(30_000, 500 * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  /**
+   * PGlite is one process (its data folder cannot be opened twice), so a job still `active` when the queue
+   * starts belongs to a process that died: it is failed now and runs again at once as the next attempt,
+   * instead of waiting out its expiry (30 min for an export). On PostgreSQL other instances
+   * may be running those jobs, so there pg-boss's expiry check reclaims them. Only this queue's kinds.
+   */
+  async #reclaimOrphans(): Promise<void> {
+    const { rows } = await this.#client.query<{ name: string; id: string }>(
+      `SELECT name, id FROM ${this.#settings.schema}.job WHERE state = 'active' AND name = ANY($1::text[])`,
+      [[...this.#kinds.keys()]],
+    );
+    for (const { name, id } of rows) {
+      await this.#boss.fail(name, id, { message: 'The process running this job stopped; it runs again.' });
+    }
+    // No backoff for these: the run died with its process, not because a CRM was failing (it would
+    // otherwise wait 5-10 s for an export's first retry).
+    if (rows.length > 0) {
+      await this.#client.query(
+        `UPDATE ${this.#settings.schema}.job SET start_after = now() WHERE state = 'retry' AND id = ANY($1::uuid[])`,
+        [rows.map((row) => row.id)],
+      );
+    }
   }
 
   /**

@@ -11,12 +11,37 @@ export interface HealthDeps {
   readonly db: DatabaseKind;
   /** Check the body against the contract (see `route`). */
   readonly checkResponse: boolean;
+  /** Asks the database for `select 1`; absent when the companion runs without one. */
+  readonly probeStorage?: () => Promise<unknown>;
+}
+
+/** A database that does not answer `select 1` within this is reported unavailable. */
+const PROBE_TIMEOUT_MS = 2000;
+
+async function storageState(probe: () => Promise<unknown>): Promise<'ok' | 'unavailable'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'unavailable'>((resolve) => {
+    timer = setTimeout(() => resolve('unavailable'), PROBE_TIMEOUT_MS);
+  });
+  // Through then(): a probe that throws at once counts as an unavailable database, not a failed check.
+  const answered = Promise.resolve()
+    .then(probe)
+    .then(
+      () => 'ok' as const,
+      () => 'unavailable' as const,
+    );
+  const state = await Promise.race([answered, timeout]);
+  clearTimeout(timer);
+  return state;
 }
 
 /** `GET /healthz`: liveness for load balancers and the sidebar's "is the companion running?" check. */
 export function healthRoutes(deps: HealthDeps): Hono {
   const app = new Hono();
   const body = { status: 'ok', mode: deps.mode, db: deps.db, version: deps.version } as const;
-  route(app, ROUTES.health, () => body, { checkResponse: deps.checkResponse });
+  const probe = deps.probeStorage;
+  route(app, ROUTES.health, async () => (probe ? { ...body, storage: await storageState(probe) } : body), {
+    checkResponse: deps.checkResponse,
+  });
   return app;
 }

@@ -4,6 +4,12 @@ import { columnLetters, rowRange, tabPrefix } from './a1.ts';
 import { duplicateProblem, type Layout, missingIdHeader } from './layout.ts';
 import type { CellValue, NewRow, RowChange, RowResult } from './types.ts';
 
+/**
+ * Google refuses a whole values request when one cell in it is over 50,000 characters
+ * (https://support.google.com/drive/answer/37603), so such a change fails alone, before the request.
+ */
+export const MAX_CELL_CHARS = 50_000;
+
 /** One change or new row submitted for a spreadsheet, in submission order. */
 export type Operation =
   | { readonly kind: 'update'; readonly tab: string; readonly change: RowChange }
@@ -81,6 +87,13 @@ function columnsFor(tab: string, layout: Layout, change: RowChange): Map<number,
       return {
         code: 'mapping_duplicate_header',
         message: `The header "${header}" appears on more than one column of "${tab}"; rename one so Rowbridge knows where to write.`,
+        path: ['values', header],
+      };
+    }
+    if (typeof value === 'string' && value.length > MAX_CELL_CHARS) {
+      return {
+        code: 'sheets_rejected',
+        message: `The value for "${header}" is ${value.length.toLocaleString('en-US')} characters long; a Google Sheets cell holds at most 50,000. Shorten it in the CRM, or map that field to no column.`,
         path: ['values', header],
       };
     }

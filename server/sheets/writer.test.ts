@@ -165,6 +165,29 @@ describe('writeRows', () => {
     ).toEqual(['New', 'New']);
   });
 
+  it('fails only the change with a cell over 50,000 characters (Google refuses the whole request)', async () => {
+    const long = 'x'.repeat(50_001);
+    const results = await writer.writeRows(id, 'Leads', [
+      { rowId: 'rb_ann', values: { Status: long } },
+      { rowId: 'rb_bob', values: { Status: 'Won' } },
+    ]);
+    expect(results[0]).toMatchObject({
+      status: 'failed',
+      problem: { code: 'sheets_rejected', path: ['values', 'Status'] },
+    });
+    expect(results[0]?.status === 'failed' && results[0].problem.message).toMatch(/50,001 characters/);
+    expect(results[1]).toMatchObject({ rowId: 'rb_bob', status: 'updated' });
+    // The sandbox refuses such a cell like Google: a client that sent it would have lost the whole batch.
+    await expect(
+      harness.served.client().spreadsheets.values.update({
+        spreadsheetId: id,
+        range: 'Leads!C2',
+        valueInputOption: 'RAW',
+        requestBody: { values: [[long]] },
+      }),
+    ).rejects.toThrow(/maximum of 50000 characters/);
+  });
+
   it('fails a change naming a header the sheet lacks, without writing any of it', async () => {
     const [result] = await writer.writeRows(id, 'Leads', [
       { rowId: 'rb_ann', values: { Status: 'Won', Phone: '555' } },

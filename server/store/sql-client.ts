@@ -14,8 +14,15 @@ export interface SqlClient {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: Row[] }>;
   /** A script of several statements without parameters (migrations, pg-boss's schema). */
   exec(script: string): Promise<void>;
-  /** LISTEN on a channel; resolves to an unsubscribe function. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * LISTEN on a channel; resolves to an unsubscribe function. A dropped connection is subscribed again
+   * (PostgreSQL), and `onResubscribed` then runs: notifications sent meanwhile were missed.
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onResubscribed?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -72,7 +79,7 @@ export function openPostgres(connectionString: string, options: { max?: number }
     async exec(script) {
       await pool.query(script);
     },
-    async listen(channel, onNotify) {
+    async listen(channel, onNotify, onResubscribed) {
       // LISTEN holds one connection. If it drops, an 'error' with no listener would crash the process,
       // and the subscription would be lost: release it and subscribe again on a fresh one, with a pause.
       let client: pg.PoolClient | undefined;
@@ -80,15 +87,41 @@ export function openPostgres(connectionString: string, options: { max?: number }
       const handler = (message: pg.Notification) => {
         if (message.channel === channel) onNotify(message.payload ?? '');
       };
+      // While the database is down every attempt fails: keep trying, backing off from 1 s to 30 s, or a
+      // restart longer than one pause would lose the subscription for good.
+      const resubscribe = (attempt: number): void => {
+        const delay = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+        setTimeout(() => {
+          if (stopped) return;
+          subscribe().then(
+            () => onResubscribed?.(),
+            () => resubscribe(attempt + 1),
+          );
+        }, delay).unref();
+      };
       const subscribe = async (): Promise<void> => {
         const connection = await pool.connect();
-        connection.on('notification', handler);
-        connection.on('error', (error) => {
+        // A connection is given up once, whether its error event or a failed LISTEN comes first.
+        let lost = false;
+        const lose = (error: Error) => {
+          if (lost) return false;
+          lost = true;
           connection.release(error);
           if (client === connection) client = undefined;
-          if (!stopped) setTimeout(() => void subscribe().catch(() => {}), 1000).unref();
+          return true;
+        };
+        connection.on('notification', handler);
+        connection.on('error', (error) => {
+          // Only the subscribed connection starts a new round; a failing LISTEN is retried by its caller.
+          const subscribed = client === connection;
+          if (lose(error) && subscribed && !stopped) resubscribe(1);
         });
-        await connection.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        try {
+          await connection.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        } catch (error) {
+          lose(error as Error);
+          throw error;
+        }
         client = connection;
       };
       await subscribe();

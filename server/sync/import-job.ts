@@ -11,7 +11,7 @@ import { sheetRefOf } from './apply-crm-events.ts';
 import { tableFields } from './fields.ts';
 import { importRecords } from './import.ts';
 import { connectorFor, type SyncRuntime } from './runtime.ts';
-import type { CellValue, RowChange } from './sheet-port.ts';
+import type { CellValue, RowChange, SkippedRow } from './sheet-port.ts';
 import { runTracked } from './tracked.ts';
 
 export const importJobSchema = z.strictObject({
@@ -70,24 +70,37 @@ export function runImportJob(runtime: SyncRuntime, data: ImportJob, ctx: JobCont
       for (const field of fields.synced) cells[field.header] = record.values[field.key] ?? null;
       return { rowId, crmId: record.crmId, values: cells, existing: known.has(record.crmId) };
     });
-    const links: LinkUpsert[] = rows.map((row, i) => ({
-      rowId: row.rowId,
-      crmId: row.crmId,
-      base: { ...records[i]?.values },
-      stamps: {},
-      state: 'linked',
-    }));
     const sheets = runtime.sheets;
-    let appended = 0;
+    let skipped: readonly SkippedRow[] = [];
     if (sheets && rows.length > 0) {
       const ref = await sheetRefOf(runtime, table);
-      appended = (
-        await sheets.appendRows(
-          ref,
-          rows.map(({ rowId, values }) => ({ rowId, values })),
-        )
-      ).written;
+      ({ skipped } = await sheets.appendRows(
+        ref,
+        rows.map(({ rowId, values }) => ({ rowId, values })),
+      ));
     }
+    // A row the sheet refused (a value over a cell's limit) is not linked: its record is not in the sheet,
+    // and a link would make the next reconcile take the row for one a user deleted.
+    const notWritten = new Map(skipped.map((row) => [row.rowId, row]));
+    const links: LinkUpsert[] = rows.flatMap((row, i) =>
+      notWritten.has(row.rowId)
+        ? []
+        : [
+            {
+              rowId: row.rowId,
+              crmId: row.crmId,
+              base: { ...records[i]?.values },
+              stamps: {},
+              state: 'linked',
+            },
+          ],
+    );
+    const failed = rows.flatMap((row) => {
+      const skip = notWritten.get(row.rowId);
+      return skip ? [{ rowId: row.rowId, crmId: row.crmId, code: skip.code, message: skip.message }] : [];
+    });
+    const written = rows.filter((row) => !notWritten.has(row.rowId));
+    const appended = written.filter((row) => !row.existing).length;
     await runtime.db.transaction(async (tx) => {
       await tx.repos.links.upsert(data.tenantId, table.id, links);
       await tx.repos.audit.append(data.tenantId, [
@@ -103,14 +116,15 @@ export function runImportJob(runtime: SyncRuntime, data: ImportJob, ctx: JobCont
         },
       ]);
     });
-    const updated = rows.filter((row) => row.existing).length;
+    const updated = written.length - appended;
     // Counted only when the companion wrote them; without Sheets access the add-on writes the rows.
-    if (sheets && appended > 0)
-      runtime.metrics?.recordSynced(connection.crm as CrmId, 'crm_to_sheet', appended);
+    if (sheets && written.length > 0)
+      runtime.metrics?.recordSynced(connection.crm as CrmId, 'crm_to_sheet', written.length);
     const result: ImportResult = {
       imported: rows.length,
-      appended: sheets ? appended - updated : 0,
+      appended: sheets ? appended : 0,
       updated: sheets ? updated : 0,
+      ...(failed.length > 0 ? { failed } : {}),
       ...(sheets
         ? {}
         : { rows: rows.map(({ rowId, crmId, values }) => ({ rowId, crmId, cells: { ...values } })) }),

@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../../shared/errors.ts';
+
 /** A sheet cell as the engine reads and writes it (Sheets API `UNFORMATTED_VALUE` / `RAW`). */
 export type CellValue = string | number | boolean | null;
 
@@ -20,10 +22,20 @@ export interface RowsRead {
   readonly rows: ReadonlyMap<string, Readonly<Record<string, CellValue>>>;
 }
 
+export interface SkippedRow {
+  readonly rowId: string;
+  readonly reason: 'missing' | 'duplicate' | 'rejected';
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
 export interface RowsWritten {
   readonly written: number;
-  /** Row ids not found (the row was deleted) or found twice (a pasted copy): not written. */
-  readonly skipped: readonly { readonly rowId: string; readonly reason: 'missing' | 'duplicate' }[];
+  /**
+   * Rows not written: not found (the row was deleted), found twice (a pasted copy), or refused (a value
+   * the sheet cannot hold, a header it lacks); `code` and `message` say which, for the user.
+   */
+  readonly skipped: readonly SkippedRow[];
 }
 
 /**

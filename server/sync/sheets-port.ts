@@ -1,6 +1,6 @@
 import type { RowResult } from '../sheets/types.ts';
 import type { SheetsWriter } from '../sheets/writer.ts';
-import type { CellValue, RowsRead, RowsWritten, SheetPort } from './sheet-port.ts';
+import type { CellValue, RowsRead, RowsWritten, SheetPort, SkippedRow } from './sheet-port.ts';
 
 /**
  * The engine's sheet port over the Sheets writer: rows read with their unformatted values (numbers stay
@@ -31,15 +31,21 @@ export function sheetsPort(writer: SheetsWriter): SheetPort {
 }
 
 function summary(results: readonly RowResult[]): RowsWritten {
-  const skipped: { rowId: string; reason: 'missing' | 'duplicate' }[] = [];
+  const skipped: SkippedRow[] = [];
   let written = 0;
   for (const result of results) {
-    if (result.status !== 'failed') written += 1;
-    else
-      skipped.push({
-        rowId: result.rowId,
-        reason: result.problem.code === 'sheet_row_id_duplicate' ? 'duplicate' : 'missing',
-      });
+    if (result.status !== 'failed') {
+      written += 1;
+      continue;
+    }
+    const { code, message } = result.problem;
+    const reason =
+      code === 'sheet_row_id_duplicate'
+        ? 'duplicate'
+        : code === 'sheet_row_not_found'
+          ? 'missing'
+          : 'rejected';
+    skipped.push({ rowId: result.rowId, reason, code, message });
   }
   return { written, skipped };
 }

@@ -244,7 +244,23 @@ export async function syncLinkedRows(input: SyncLinksInput): Promise<SyncLinksRe
   }
   let sheetWritten = 0;
   if (sheetChanges.length > 0 && sheets) {
-    sheetWritten = (await sheets.writeRows(input.sheetRef, sheetChanges)).written;
+    const outcome = await sheets.writeRows(input.sheetRef, sheetChanges);
+    sheetWritten = outcome.written;
+    // Likewise the base must not claim the sheet holds a value it refused (over a cell's limit).
+    for (const skip of outcome.skipped) {
+      if (skip.reason !== 'rejected') continue;
+      const at = linkUpdates.findIndex((u) => u.rowId === skip.rowId);
+      const link = links.find((l) => l.rowId === skip.rowId);
+      if (at >= 0 && link) {
+        linkUpdates[at] = {
+          ...linkUpdates[at],
+          base: link.base,
+          stamps: link.stamps,
+          state: 'error',
+          lastError: skip.message,
+        } as LinkUpsert;
+      }
+    }
   }
   // Open conflicts on fields the merge now settled (both sides agree again) need no review any more.
   const open = await runtime.db.repos.conflicts.listOpen(table.tenantId, table.id, {

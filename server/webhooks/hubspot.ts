@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
-import { RowbridgeError } from '../../shared/errors.ts';
+import { parseOrThrow, RowbridgeError } from '../../shared/errors.ts';
 import { hubspotWebhook } from '../connectors/hubspot/webhook.ts';
 import type { WebhookRequest } from '../connectors/types.ts';
-import { limitBody } from '../http/validate.ts';
+import { limitBody, requireJson } from '../http/validate.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Database } from '../store/database.ts';
 import type { JsonValue } from '../store/values.ts';
@@ -37,7 +37,8 @@ export const hubspotSource = (connectionId: string) => `hubspot:${connectionId}`
  */
 export function hubspotWebhookRoutes(deps: HubSpotWebhookDeps): Hono {
   const app = new Hono();
-  app.post('/webhooks/hubspot', limitBody, async (c) => {
+  // HubSpot sends JSON (`application/json`); anything else is not a delivery: 415 before any parsing.
+  app.post('/webhooks/hubspot', limitBody, requireJson, async (c) => {
     if (!deps.app) {
       throw new RowbridgeError('crm_not_configured', 'HubSpot is not set up on this companion.');
     }
@@ -60,10 +61,12 @@ export function hubspotWebhookRoutes(deps: HubSpotWebhookDeps): Hono {
       );
     }
     const events = hubspotWebhook.parse(rawBody, deps.app.appId ? { ownSourceIds: [deps.app.appId] } : {});
+    // Signed but without portal ids (a hand-made or truncated delivery): 400, not a 500 from zod.
     const portals = new Map(
-      portalsSchema
-        .parse(JSON.parse(rawBody))
-        .map((event) => [String(event.eventId), String(event.portalId)]),
+      parseOrThrow(portalsSchema, JSON.parse(rawBody), 'HubSpot webhook body').map((event) => [
+        String(event.eventId),
+        String(event.portalId),
+      ]),
     );
     const woken = new Map<string, { id: string; tenantId: string }>();
     let stored = 0;

@@ -178,6 +178,25 @@ describe('POST /webhooks/salesforce/outbound/{connectionId}', () => {
         },
         '{"not":"soap"}',
       ],
+      [
+        'malformed XML (an envelope cut off mid-element)',
+        () => {
+          const url = urlOf(connection);
+          return `${url.pathname}${url.search}`;
+        },
+        body.slice(0, Math.floor(body.length / 2)),
+      ],
+      [
+        'XML with an entity declaration (no DTDs in SOAP)',
+        () => {
+          const url = urlOf(connection);
+          return `${url.pathname}${url.search}`;
+        },
+        body.replace(
+          '<?xml version="1.0" encoding="UTF-8"?>',
+          '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>',
+        ),
+      ],
     ];
     it.each(cases)('%s', async (_, target, payload) => {
       const before = await stored();

@@ -98,6 +98,17 @@ export const importResultSchema = z.strictObject({
       }),
     )
     .optional(),
+  /** Records the sheet refused (a value over a cell's 50,000 characters): not written, not linked. */
+  failed: z
+    .array(
+      z.strictObject({
+        rowId: rowIdSchema,
+        crmId: crmRecordIdSchema,
+        code: z.string(),
+        message: z.string(),
+      }),
+    )
+    .optional(),
   apiCalls: z.strictObject({ total: z.number(), byEndpoint: z.record(z.string(), z.number()) }),
 });
 export type ImportResult = z.output<typeof importResultSchema>;

@@ -5,11 +5,16 @@ import { MODES } from './common.ts';
 export const DATABASE_KINDS = ['pglite', 'postgres'] as const;
 export type DatabaseKind = (typeof DATABASE_KINDS)[number];
 
-/** `GET /healthz`: liveness for load balancers and the sidebar's "is the companion running?" check. */
+/**
+ * `GET /healthz`: liveness for load balancers and the sidebar's "is the companion running?" check. It
+ * answers 200 while the process runs; `storage` says whether the database answered just now (a
+ * restarting database is not a reason to restart the companion, so it does not fail the check).
+ */
 export const healthSchema = z.strictObject({
   status: z.literal('ok'),
   mode: z.enum(MODES),
   db: z.enum(DATABASE_KINDS),
+  storage: z.enum(['ok', 'unavailable']).optional(),
   version: z.string(),
 });
 export type Health = z.output<typeof healthSchema>;

@@ -17,12 +17,29 @@ describe('cleanText', () => {
     expect(cleanText('\uFEFFAnn\u200B Lee\u200D')).toBe('Ann Lee');
   });
 
+  it('keeps joiners that are spelling: Persian ZWNJ, emoji ZWJ sequences (were stripped)', () => {
+    expect(cleanText('می\u200Cخواهم')).toBe('می\u200Cخواهم');
+    expect(cleanText('Ann \u{1F469}\u200D\u{1F4BB}')).toBe('Ann \u{1F469}\u200D\u{1F4BB}');
+    expect(cleanText('\u{1F3F3}\uFE0F\u200D\u{1F308} team')).toBe('\u{1F3F3}\uFE0F\u200D\u{1F308} team');
+  });
+
+  it('drops joiners that join nothing, and one before an accent still composes', () => {
+    expect(cleanText('\u200DAnn \u200C Lee\u200C')).toBe('Ann Lee');
+    expect(cleanText('Jose\u200D\u0301')).toBe('Jos\u00E9');
+  });
+
   it('composes to NFC', () => {
     expect(cleanText('Jose\u0301')).toBe('Jos\u00E9');
   });
 
   it('composes across a zero-width character (was "Jose\\u0301" until cleaned again)', () => {
     expect(cleanText('Jose\u200B\u0301')).toBe('Jos\u00E9');
+  });
+});
+
+describe('foldKey and joiners', () => {
+  it('gives a word with and without its ZWNJ one key', () => {
+    expect(foldKey('می\u200Cخواهم')).toBe(foldKey('میخواهم'));
   });
 });
 

@@ -12,8 +12,17 @@ export interface CompanionProcess {
   readonly dataDir: string;
   /** Everything the process printed on stderr so far (for failure messages). */
   stderr(): string;
-  /** SIGTERM, wait for the graceful exit, delete the data folder. */
+  /** SIGTERM, wait for the graceful exit, delete the data folder (unless it was passed in). */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or an OOM kill ends it: no drain, nothing flushed. The data folder stays. */
+  kill(): Promise<void>;
+}
+
+export interface CompanionProcessOptions {
+  /** Start on this data folder (a restart after `kill()`); the caller deletes it. Default: a fresh one. */
+  readonly dataDir?: string;
+  /** More environment variables (e.g. DATABASE_URL). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -21,8 +30,11 @@ export interface CompanionProcess {
  * UrlFetchApp fake blocks its thread while a request is in flight, so the companion cannot share that
  * thread the way `sandboxCompanion()` does; a separate process is also exactly how it runs for real.
  */
-export async function startCompanionProcess(): Promise<CompanionProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'rowbridge-addon-'));
+export async function startCompanionProcess(
+  options: CompanionProcessOptions = {},
+): Promise<CompanionProcess> {
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'rowbridge-addon-')));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -33,6 +45,7 @@ export async function startCompanionProcess(): Promise<CompanionProcess> {
     ROWBRIDGE_SAMPLE_DATA: '0',
     ROWBRIDGE_MODE: 'sandbox',
     LOG_LEVEL: 'error',
+    ...options.env,
   };
   const child: ChildProcess = spawn(process.execPath, ['bin/rowbridge.js', 'serve'], { cwd: ROOT, env });
   let stdout = '';
@@ -73,7 +86,11 @@ export async function startCompanionProcess(): Promise<CompanionProcess> {
         await exited;
         clearTimeout(killer);
       }
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -44,7 +44,7 @@ export interface AddonSession {
  * every URL the popup went through.
  */
 export async function connectedSheet(
-  companion: Companion,
+  companion: Pick<Companion, 'url'>,
   dataDir: string,
   spreadsheetId: string,
   options: { readonly crm?: 'hubspot' | 'salesforce'; readonly redirects?: string[] } = {},

@@ -152,8 +152,8 @@ describe('parseHubSpotEvents', () => {
     expect(parseHubSpotEvents(body)).toEqual([]);
   });
 
-  it('answers invalid_input for a body that is not an event list', () => {
-    expect(() => parseHubSpotEvents('{')).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+  it('answers invalid_json for a body that is not JSON, invalid_input for one that is not an event list', () => {
+    expect(() => parseHubSpotEvents('{')).toThrow(expect.objectContaining({ code: 'invalid_json' }));
     expect(() => parseHubSpotEvents('[{"eventId":1}]')).toThrow(
       expect.objectContaining({ code: 'invalid_input' }),
     );

@@ -111,7 +111,7 @@ export function parseHubSpotEvents(rawBody: string, context: ParseContext = {}):
   try {
     json = JSON.parse(rawBody);
   } catch {
-    throw new RowbridgeError('invalid_input', 'The HubSpot webhook body is not JSON.');
+    throw new RowbridgeError('invalid_json', 'The HubSpot webhook body is not JSON.');
   }
   const events = parseOrThrow(z.array(eventSchema), json, 'HubSpot webhook body');
   const own = new Set(context.ownSourceIds ?? []);

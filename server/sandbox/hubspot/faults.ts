@@ -20,8 +20,21 @@ export interface SandboxFaults {
   force429(count: number, options?: FaultMatch): void;
   /** Every OAuth access token issued so far expires now: the next call with one gets 401. */
   expireTokens(): void;
-  /** Turns every fault off. */
+  /**
+   * Lets `calls` matching requests through, then expires every token issued so far (once): a token that
+   * runs out in the middle of a job, between two of its calls.
+   */
+  expireTokensAfter(calls: number, options?: FaultMatch): void;
+  /** How many faults have been served so far: tests check that the fault they set up really happened. */
+  served(): FaultsServed;
+  /** Turns every fault off (the served counts stay). */
   reset(): void;
+}
+
+export interface FaultsServed {
+  readonly serverErrors: number;
+  readonly rateLimits: number;
+  readonly tokenExpiries: number;
 }
 
 interface Pending {
@@ -51,6 +64,8 @@ export function createFaults(expireTokens: () => void): {
 } {
   let pending: Pending[] = [];
   let delayMs = 0;
+  let expiry: { remaining: number; readonly match: FaultMatch } | undefined;
+  const served = { serverErrors: 0, rateLimits: 0, tokenExpiries: 0 };
   const faults: SandboxFaults = {
     fail5xx(count, options = {}) {
       pending.push({ remaining: count, match: options, answer: 'fail', status: options.status ?? 503 });
@@ -62,18 +77,34 @@ export function createFaults(expireTokens: () => void): {
       pending.push({ remaining: count, match: options, answer: '429', status: 503 });
     },
     expireTokens,
+    expireTokensAfter(calls, options = {}) {
+      expiry = { remaining: calls, match: options };
+    },
+    served: () => ({ ...served }),
     reset() {
       pending = [];
       delayMs = 0;
+      expiry = undefined;
     },
   };
   const middleware: MiddlewareHandler<Env> = async (c, next) => {
     if (delayMs > 0) await sleep(delayMs);
+    if (expiry && applies(expiry.match, c.req.method, c.req.path)) {
+      if (expiry.remaining === 0) {
+        expiry = undefined;
+        served.tokenExpiries += 1;
+        expireTokens();
+      } else expiry.remaining -= 1;
+    }
     const fault = pending.find((p) => p.remaining > 0 && applies(p.match, c.req.method, c.req.path));
     if (!fault) return next();
     fault.remaining -= 1;
     pending = pending.filter((p) => p.remaining > 0);
-    if (fault.answer === '429') return c.json(tenSecondlyBody(), 429);
+    if (fault.answer === '429') {
+      served.rateLimits += 1;
+      return c.json(tenSecondlyBody(), 429);
+    }
+    served.serverErrors += 1;
     const category = fault.status === 500 ? 'INTERNAL_ERROR' : 'SERVICE_UNAVAILABLE';
     return c.json(
       { status: 'error', message: MESSAGES[fault.status], correlationId: randomUUID(), category },

@@ -25,15 +25,29 @@ export interface SandboxFaults {
   forceLimit(count: number, options?: LimitFault): void;
   /** Every access token issued so far expires now: the next call with one gets 401 `INVALID_SESSION_ID`. */
   expireTokens(): void;
+  /**
+   * Lets `calls` matching requests through, then expires every token issued so far (once): a token that
+   * runs out in the middle of a job, between two of its calls.
+   */
+  expireTokensAfter(calls: number, options?: FaultMatch): void;
   /** The consent page refuses (`error=access_denied`) while on. */
   denyConsent(on: boolean): void;
-  /** Turns every fault off. */
+  /** How many faults have been served so far: tests check that the fault they set up really happened. */
+  served(): FaultsServed;
+  /** Turns every fault off (the served counts stay). */
   reset(): void;
+}
+
+export interface FaultsServed {
+  readonly serverErrors: number;
+  readonly rateLimits: number;
+  readonly tokenExpiries: number;
 }
 
 interface Pending {
   remaining: number;
   readonly match: FaultMatch;
+  readonly kind: 'serverErrors' | 'rateLimits';
   readonly answer: () => Response;
 }
 
@@ -57,6 +71,8 @@ export function createFaults(expireTokens: () => void): {
 } {
   let pending: Pending[] = [];
   let delayMs = 0;
+  let expiry: { remaining: number; readonly match: FaultMatch } | undefined;
+  const served = { serverErrors: 0, rateLimits: 0, tokenExpiries: 0 };
   const consent = { deny: false };
   const faults: SandboxFaults = {
     fail5xx(count, options = {}) {
@@ -76,7 +92,12 @@ export function createFaults(expireTokens: () => void): {
                   'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)',
               },
             ];
-      pending.push({ remaining: count, match: options, answer: () => json(status, body) });
+      pending.push({
+        remaining: count,
+        match: options,
+        kind: 'serverErrors',
+        answer: () => json(status, body),
+      });
     },
     latency(ms) {
       delayMs = Math.max(0, ms);
@@ -88,25 +109,39 @@ export function createFaults(expireTokens: () => void): {
       pending.push({
         remaining: count,
         match: options,
+        kind: 'rateLimits',
         answer: () => json(options.status ?? 403, body, headers),
       });
     },
     expireTokens,
+    expireTokensAfter(calls, options = {}) {
+      expiry = { remaining: calls, match: options };
+    },
     denyConsent(on) {
       consent.deny = on;
     },
+    served: () => ({ ...served }),
     reset() {
       pending = [];
       delayMs = 0;
+      expiry = undefined;
       consent.deny = false;
     },
   };
   const middleware: MiddlewareHandler<Env> = async (c, next) => {
     if (delayMs > 0) await sleep(delayMs);
+    if (expiry && applies(expiry.match, c.req.method, c.req.path)) {
+      if (expiry.remaining === 0) {
+        expiry = undefined;
+        served.tokenExpiries += 1;
+        expireTokens();
+      } else expiry.remaining -= 1;
+    }
     const fault = pending.find((p) => p.remaining > 0 && applies(p.match, c.req.method, c.req.path));
     if (!fault) return next();
     fault.remaining -= 1;
     pending = pending.filter((p) => p.remaining > 0);
+    served[fault.kind] += 1;
     return fault.answer();
   };
   return { faults, middleware, consent };

@@ -1,3 +1,4 @@
+import { invalidArgument } from './errors.ts';
 import { type Cell, isFormula, type Scalar } from './model.ts';
 
 /**
@@ -20,6 +21,9 @@ export type CellWrite = { readonly skip: true } | { readonly skip: false; readon
 
 const SKIP: CellWrite = { skip: true };
 
+/** The most characters a Google Sheets cell takes. */
+export const MAX_CELL_CHARS = 50_000;
+
 // What Sheets in the en_US locale reads as a number: 12, -3.5, .5, 1e3, 1,234.5. Currencies, percentages
 // and dates are parsed by Sheets too, but not by the sandbox (see README).
 const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -35,6 +39,13 @@ const GROUPED_NUMBER = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/;
 export function toCell(value: InputValue, option: ValueInputOption): CellWrite {
   if (value === null) return SKIP;
   if (typeof value !== 'string') return { skip: false, cell: value };
+  // One long value refuses the whole request, as Google does (a cell holds 50,000 characters:
+  // https://support.google.com/drive/answer/37603).
+  if (value.length > MAX_CELL_CHARS) {
+    throw invalidArgument(
+      `Your input contains more than the maximum of ${MAX_CELL_CHARS} characters in a single cell.`,
+    );
+  }
   if (value === '') return { skip: false, cell: null };
   if (option === 'RAW') return { skip: false, cell: value };
   return { skip: false, cell: userEntered(value) };

@@ -27,13 +27,16 @@ export interface SandboxFaults {
    * document but a client should honour.
    */
   force429(count: number, options?: FaultMatch & { readonly retryAfterSeconds?: number }): void;
-  /** Turns every fault off. */
+  /** How many faults have been served so far, by kind: tests check that theirs really happened. */
+  served(): { readonly serverErrors: number; readonly denials: number; readonly rateLimits: number };
+  /** Turns every fault off (the served counts stay). */
   reset(): void;
 }
 
 interface Pending {
   remaining: number;
   readonly match: FaultMatch;
+  readonly kind: 'serverErrors' | 'denials' | 'rateLimits';
   readonly make: () => GoogleApiError;
 }
 
@@ -55,12 +58,14 @@ const SERVER_ERRORS = {
 export function createFaults(): { faults: SandboxFaults; middleware: MiddlewareHandler<Env> } {
   let pending: Pending[] = [];
   let delayMs = 0;
+  const served = { serverErrors: 0, denials: 0, rateLimits: 0 };
   const faults: SandboxFaults = {
     fail5xx(count, options = {}) {
       const [status, message] = SERVER_ERRORS[options.status ?? 503];
       pending.push({
         remaining: count,
         match: options,
+        kind: 'serverErrors',
         make: () => new GoogleApiError(options.status ?? 503, status, message),
       });
     },
@@ -68,6 +73,7 @@ export function createFaults(): { faults: SandboxFaults; middleware: MiddlewareH
       pending.push({
         remaining: count,
         match: options,
+        kind: 'denials',
         make: () => new GoogleApiError(403, 'PERMISSION_DENIED', 'The caller does not have permission'),
       });
     },
@@ -79,6 +85,7 @@ export function createFaults(): { faults: SandboxFaults; middleware: MiddlewareH
       pending.push({
         remaining: count,
         match: options,
+        kind: 'rateLimits',
         make: () => {
           const base = quotaExceeded('write', 'user', 60);
           if (seconds === undefined) return base;
@@ -89,6 +96,7 @@ export function createFaults(): { faults: SandboxFaults; middleware: MiddlewareH
         },
       });
     },
+    served: () => ({ ...served }),
     reset() {
       pending = [];
       delayMs = 0;
@@ -100,6 +108,7 @@ export function createFaults(): { faults: SandboxFaults; middleware: MiddlewareH
     if (!fault) return next();
     fault.remaining -= 1;
     pending = pending.filter((p) => p.remaining > 0);
+    served[fault.kind] += 1;
     throw fault.make();
   };
   return { faults, middleware };
