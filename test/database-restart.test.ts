@@ -114,9 +114,11 @@ describePostgres('database restarted under the companion', () => {
     await waitFor(async () => (await listeners()) > 0, 'the LISTEN connection to come back', {
       timeoutMs: 30_000,
     });
-    // The export sent before the outage (its run failed on the database) runs again and finishes.
-    const job = await finishedJob(session, started.body.job.id, 60_000);
+    // The export sent before the outage (its run failed on the database) runs again and finishes. Each
+    // failed run doubles the export's retry delay (5 s × 2^n): on a busy machine the outage outlasts
+    // several runs and the next one can be a minute away, so this waits up to three.
+    const job = await finishedJob(session, started.body.job.id, 180_000);
     expect(job.status).toBe('succeeded');
     expect(job.result.rows.filter((r: { status: string }) => r.status !== 'created')).toEqual([]);
-  }, 90_000);
+  }, 240_000);
 });
