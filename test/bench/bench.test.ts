@@ -74,8 +74,8 @@ describe('npm run bench, small', () => {
   }, 120_000);
 
   it('load: webhooks and add-on calls together, no errors, every change applied', async () => {
-    // loadFigures throws when a change never reaches the sheet.
     const figures = await loadFigures({ seconds: 2, rows: 10, webhooksPerSecond: 20, apiCallsPerSecond: 5 });
+    expect(byName(figures, 'rows missing their last change').value).toBe(0);
     const errors = byName(figures, 'error rate');
     expect(errors.value).toBe(0);
     expect(errors.against?.requests).toBe(2 * 20 + 2 * 5);

@@ -57,8 +57,15 @@ export async function loadFigures(options: LoadOptions = {}): Promise<Figure[]> 
     const api = new Map<string, Sample[]>(calls.map(([kind]) => [kind, []]));
     const t0 = performance.now();
     const events = Math.round(seconds * webhooksPerSecond);
-    const stream = changeStream(synced, { count: events, perSecond: webhooksPerSecond, tag: 'Load' }, (ack) =>
-      webhooks.push({ ms: ack.ms, ok: ack.status === 200, status: ack.status }),
+    // The answer each change got, to tell a change never delivered from one delivered and lost.
+    const answered = new Map<string, number>();
+    const stream = changeStream(
+      synced,
+      { count: events, perSecond: webhooksPerSecond, tag: 'Load' },
+      (ack, change) => {
+        webhooks.push({ ms: ack.ms, ok: ack.status === 200, status: ack.status });
+        answered.set(change.city, ack.status);
+      },
     );
     const addon = (async () => {
       const pending: Promise<void>[] = [];
@@ -84,7 +91,7 @@ export async function loadFigures(options: LoadOptions = {}): Promise<Figure[]> 
     })();
     const [expected] = await Promise.all([stream, addon]);
     const streamSeconds = (performance.now() - t0) / 1000;
-    const lagMs = await allApplied(synced, expected, 180_000);
+    const { lagMs, missing } = await allApplied(synced, expected, 180_000);
     clearInterval(sampler);
     const after = memory();
 
@@ -120,9 +127,23 @@ export async function loadFigures(options: LoadOptions = {}): Promise<Figure[]> 
         name: `${label}: requests handled per second (webhooks + add-on API)`,
         value: all.length / streamSeconds,
         unit: 'requests/s',
-        compare: `offered ${webhooksPerSecond} webhooks/s + ${apiPerSecond} API calls/s; ${events.toLocaleString('en-US')} changes all in the sheet ${(lagMs / 1000).toFixed(2)} s after the last acknowledgement`,
+        compare: `offered ${webhooksPerSecond} webhooks/s + ${apiPerSecond} API calls/s; ${
+          missing.length === 0
+            ? `${events.toLocaleString('en-US')} changes all in the sheet ${(lagMs / 1000).toFixed(2)} s after the last acknowledgement`
+            : `${missing.length} rows still without their last change ${(lagMs / 1000).toFixed(0)} s after the last acknowledgement`
+        }`,
         against: { offeredPerSecond: webhooksPerSecond + apiPerSecond, lagAfterLastMs: lagMs },
         detail: perKind,
+      },
+      {
+        name: `${label}: rows missing their last change`,
+        value: missing.length,
+        unit: 'rows',
+        compare: 'expected 0 (a change acknowledged with 200 must reach the sheet)',
+        against: { expected: 0 },
+        detail: {
+          examples: missing.slice(0, 5).map((m) => ({ ...m, webhookStatus: answered.get(m.expected) })),
+        },
       },
       {
         name: `${label}: error rate`,

@@ -33,6 +33,8 @@ export interface SyncedCompanion {
   readonly sheets: SandboxSheets;
   /** The City cell of a row, as the sheet shows it now. */
   cityOf(rowId: string): string;
+  /** The city of the row's contact, as HubSpot holds it now. */
+  crmCityOf(rowId: string): string;
   /**
    * A sales rep sets a contact's city in HubSpot, and HubSpot's signed webhook for it is POSTed to the
    * companion (the bench sends it itself, to time it). Resolves with the acknowledgement's status and time.
@@ -108,6 +110,10 @@ export async function syncedCompanion(rows: number): Promise<SyncedCompanion> {
     spreadsheetId,
     rowIds: people.map((p) => p[idAt] ?? ''),
     sheets,
+    crmCityOf(rowId) {
+      const contact = portal.state.list('contacts').find((c) => c.properties.rowbridge_id === rowId);
+      return contact?.properties.city ?? '';
+    },
     cityOf(rowId) {
       const row = sheets.state.grid(spreadsheetId, TAB).find((cells) => cells[idAt] === rowId);
       return String(row?.[cityAt] ?? '');
@@ -157,7 +163,7 @@ export function percentile(samples: readonly number[], p: number): number {
 export async function changeStream(
   synced: SyncedCompanion,
   options: { readonly count: number; readonly perSecond: number; readonly tag: string },
-  onAck: (result: { status: number; ms: number }) => void,
+  onAck: (result: { status: number; ms: number }, change: { rowId: string; city: string }) => void,
 ): Promise<Map<string, string>> {
   const last = new Map<string, string>();
   const pending: Promise<void>[] = [];
@@ -170,26 +176,65 @@ export async function changeStream(
     const city = `${options.tag} ${i}`;
     last.set(rowId, city);
     pending.push(
-      synced.change(rowId, city).then(onAck, () => onAck({ status: 0, ms: performance.now() - t0 })),
+      synced.change(rowId, city).then(
+        (ack) => onAck(ack, { rowId, city }),
+        () => onAck({ status: 0, ms: performance.now() - t0 }, { rowId, city }),
+      ),
     );
   }
   await Promise.all(pending);
   return last;
 }
 
-/** Waits until every row shows its expected city; resolves with the time that took, or throws. */
+/** A row whose sheet cell does not show the last change sent for it. */
+export interface MissingChange {
+  readonly rowId: string;
+  readonly expected: string;
+  readonly sheet: string;
+  readonly crm: string;
+}
+
+/**
+ * Waits until every row shows its expected city or `timeoutMs` passes; resolves with the time that took
+ * and the rows still missing their last change (with what the sheet and HubSpot hold), so a report can
+ * say what went wrong instead of stopping.
+ */
 export async function allApplied(
   synced: SyncedCompanion,
   expected: ReadonlyMap<string, string>,
   timeoutMs: number,
-): Promise<number> {
+): Promise<{ lagMs: number; missing: MissingChange[] }> {
   const start = performance.now();
   for (;;) {
     const missing = [...expected].filter(([rowId, city]) => synced.cityOf(rowId) !== city);
-    if (missing.length === 0) return performance.now() - start;
-    if (performance.now() - start > timeoutMs) {
-      throw new Error(`${missing.length} rows never showed their last change (e.g. ${missing[0]?.[0]})`);
+    const lagMs = performance.now() - start;
+    if (missing.length === 0) return { lagMs, missing: [] };
+    if (lagMs > timeoutMs) {
+      return {
+        lagMs,
+        missing: missing.map(([rowId, city]) => ({
+          rowId,
+          expected: city,
+          sheet: synced.cityOf(rowId),
+          crm: synced.crmCityOf(rowId),
+        })),
+      };
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** `allApplied`, throwing when a change is missing: for figures that mean nothing without every change. */
+export async function allAppliedOrThrow(
+  synced: SyncedCompanion,
+  expected: ReadonlyMap<string, string>,
+  timeoutMs: number,
+): Promise<number> {
+  const { lagMs, missing } = await allApplied(synced, expected, timeoutMs);
+  if (missing.length > 0) {
+    throw new Error(
+      `${missing.length} rows never showed their last change: ${JSON.stringify(missing.slice(0, 3))}`,
+    );
+  }
+  return lagMs;
 }

@@ -1,5 +1,5 @@
 import type { Figure } from './measure.ts';
-import { allApplied, changeStream, percentile, syncedCompanion } from './synced.ts';
+import { allAppliedOrThrow, changeStream, percentile, syncedCompanion } from './synced.ts';
 
 export interface WebhookBenchOptions {
   /** Changes in the stream (default 1,000: also the "per 1,000 CRM changes" figure). */
@@ -33,7 +33,7 @@ export async function webhookFigures(options: WebhookBenchOptions = {}): Promise
       if (ack.status !== 200) errors += 1;
     });
     const sentMs = performance.now() - t0;
-    const lagMs = await allApplied(synced, expected, 120_000);
+    const lagMs = await allAppliedOrThrow(synced, expected, 120_000);
     const appliedSeconds = (performance.now() - t0) / 1000;
     const writes = synced.sheets.state.requestCounts(synced.spreadsheetId).write - writesBefore;
 
@@ -44,7 +44,7 @@ export async function webhookFigures(options: WebhookBenchOptions = {}): Promise
       const start = performance.now();
       const ack = await synced.change(rowId, `Single ${i}`);
       if (ack.status !== 200) throw new Error(`a webhook was answered ${ack.status}`);
-      await allApplied(synced, new Map([[rowId, `Single ${i}`]]), 60_000);
+      await allAppliedOrThrow(synced, new Map([[rowId, `Single ${i}`]]), 60_000);
       toSheet.push(performance.now() - start);
     }
     const rows = synced.rowIds.length;
