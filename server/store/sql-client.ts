@@ -82,7 +82,7 @@ export function openPostgres(connectionString: string, options: { max?: number }
     async listen(channel, onNotify, onResubscribed) {
       // LISTEN holds one connection. If it drops, an 'error' with no listener would crash the process,
       // and the subscription would be lost: release it and subscribe again on a fresh one, with a pause.
-      let client: pg.PoolClient | undefined;
+      let current: { connection: pg.PoolClient; give: (error?: Error) => boolean } | undefined;
       let stopped = false;
       const handler = (message: pg.Notification) => {
         if (message.channel === channel) onNotify(message.payload ?? '');
@@ -101,38 +101,43 @@ export function openPostgres(connectionString: string, options: { max?: number }
       };
       const subscribe = async (): Promise<void> => {
         const connection = await pool.connect();
-        // A connection is given up once, whether its error event or a failed LISTEN comes first.
-        let lost = false;
-        const lose = (error: Error) => {
-          if (lost) return false;
-          lost = true;
+        // A connection is given back once, whether its error event, a failed LISTEN or the stop comes
+        // first; our listeners go with it, so an error on it once idle in the pool (a dropped database)
+        // cannot release it a second time, which pg-pool throws on.
+        let given = false;
+        const give = (error?: Error) => {
+          if (given) return false;
+          given = true;
+          connection.off('notification', handler);
+          connection.off('error', onError);
           connection.release(error);
-          if (client === connection) client = undefined;
+          if (current?.connection === connection) current = undefined;
           return true;
         };
-        connection.on('notification', handler);
-        connection.on('error', (error) => {
+        const onError = (error: Error) => {
           // Only the subscribed connection starts a new round; a failing LISTEN is retried by its caller.
-          const subscribed = client === connection;
-          if (lose(error) && subscribed && !stopped) resubscribe(1);
-        });
+          const subscribed = current?.connection === connection;
+          if (give(error) && subscribed && !stopped) resubscribe(1);
+        };
+        connection.on('notification', handler);
+        connection.on('error', onError);
         try {
           await connection.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
         } catch (error) {
-          lose(error as Error);
+          give(error as Error);
           throw error;
         }
-        client = connection;
+        current = { connection, give };
       };
       await subscribe();
       return async () => {
         stopped = true;
-        const connection = client;
-        client = undefined;
-        if (!connection) return;
-        connection.off('notification', handler);
-        await connection.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
-        connection.release();
+        const subscription = current;
+        current = undefined;
+        if (!subscription) return;
+        subscription.connection.off('notification', handler);
+        await subscription.connection.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
+        subscription.give();
       };
     },
     close: () => pool.end(),

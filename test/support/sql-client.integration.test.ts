@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDriver, describePostgres } from './databases.ts';
 
@@ -52,6 +53,36 @@ describePostgres('SqlClient LISTEN after a dropped connection', (driver) => {
         )
         .toBe(true);
       await unsubscribe();
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it("gives a stopped listener's connection back once, even when the server later drops it", async () => {
+    const client = await driver.open();
+    try {
+      const unsubscribe = await client.listen('rowbridge_idle', () => {});
+      await unsubscribe();
+      // The connection now idles in the pool; killing it fired our old error handler, which released it
+      // again and pg-pool threw "Release called on client which has already been released" uncaught.
+      const uncaught: unknown[] = [];
+      const record = (error: unknown) => uncaught.push(error);
+      process.on('uncaughtException', record);
+      try {
+        // From a connection of its own: the pool would run this on the very connection it is meant to kill.
+        if (client.raw.kind !== 'postgres') throw new Error('a PostgreSQL test');
+        const admin = new pg.Client({ connectionString: client.raw.pool.options.connectionString });
+        await admin.connect();
+        await admin.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+        );
+        await admin.end();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      } finally {
+        process.off('uncaughtException', record);
+      }
+      expect(uncaught).toEqual([]);
+      expect((await client.query<{ one: number }>('select 1 as one')).rows).toEqual([{ one: 1 }]);
     } finally {
       await client.dispose();
     }

@@ -94,7 +94,9 @@ export function inboxRepo(db: Executor) {
         })
         .where(inArray(inboxEvents.id, due))
         .returning();
-      return rows.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id));
+      // Arrival order is `seq`: two events received in the same millisecond share `receivedAt`, and their
+      // random ids would put them in either order.
+      return rows.sort((a, b) => a.seq - b.seq);
     },
 
     /** Marks events done; returns how many were still pending. */
