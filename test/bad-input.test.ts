@@ -4,11 +4,11 @@ import type { Companion } from '../server/main.ts';
 import { SANDBOX_HUBSPOT_CLIENT } from '../server/sandbox/hubspot/client.ts';
 import { type SandboxHubSpot, signV3 } from '../server/sandbox/hubspot/index.ts';
 import type { SandboxSheets } from '../server/sandbox/sheets/index.ts';
-import { defaultMapping, detectColumns } from '../shared/mapping/index.ts';
 import {
   type AddonSession,
   connectedSheet,
   finishedJob,
+  hubspotContactsTable,
   hubspotUser,
   rowsOfTab,
   sandboxCompanion,
@@ -43,19 +43,8 @@ beforeAll(async () => {
   });
   session = await connectedSheet(companion, dataDir, spreadsheetId);
   portal = hubspotUser(companion, dataDir);
-  const created = await session.api('POST', '/api/v1/tables', {
-    sheetTabId: 0,
-    sheetTabName: TAB,
-    connectionId: session.connectionId,
-    crmObject: 'contacts',
-    mapping: defaultMapping('hubspot', 'contacts', detectColumns(HEADERS)),
-    policy: 'manual',
-    region: 'US',
-  });
-  expect(created.status).toBe(200);
-  tableId = created.body.id;
+  tableId = await hubspotContactsTable(session, { name: TAB, headers: HEADERS });
   tenantId = (await session.api('GET', '/api/v1/session')).body.tenant.id;
-  expect((await session.api('POST', `/api/v1/tables/${tableId}/setup-fields`)).status).toBe(200);
 }, 90_000);
 
 afterAll(async () => {

@@ -3,8 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_HUBSPOT_CLIENT } from '../server/sandbox/hubspot/client.ts';
 import { createSandboxHubSpot, type SandboxHubSpot } from '../server/sandbox/hubspot/index.ts';
-import { defaultMapping, detectColumns } from '../shared/mapping/index.ts';
-import { type AddonSession, connectedSheet, finishedJob, sheetsUser } from './support/companion.ts';
+import {
+  type AddonSession,
+  connectedSheet,
+  finishedJob,
+  hubspotContactsTable,
+  sheetsUser,
+} from './support/companion.ts';
 import { type CompanionProcess, startCompanionProcess } from './support/companion-process.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -56,18 +61,7 @@ beforeAll(async () => {
     ...SANDBOX_HUBSPOT_CLIENT,
     stateFile: join(dataDir, 'sandbox', 'hubspot.json'),
   });
-  const created = await session.api('POST', '/api/v1/tables', {
-    sheetTabId: 0,
-    sheetTabName: TAB,
-    connectionId: session.connectionId,
-    crmObject: 'contacts',
-    mapping: defaultMapping('hubspot', 'contacts', detectColumns(HEADERS)),
-    policy: 'manual',
-    region: 'US',
-  });
-  expect(created.status).toBe(200);
-  tableId = created.body.id;
-  expect((await session.api('POST', `/api/v1/tables/${tableId}/setup-fields`)).status).toBe(200);
+  tableId = await hubspotContactsTable(session, { name: TAB, headers: HEADERS });
 }, 90_000);
 
 afterAll(async () => {

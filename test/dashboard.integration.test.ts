@@ -10,12 +10,12 @@ import { type Companion, startCompanion } from '../server/main.ts';
 import { createLogger } from '../server/observability/logger.ts';
 import type { SandboxHubSpot } from '../server/sandbox/hubspot/index.ts';
 import type { SandboxSheets } from '../server/sandbox/sheets/index.ts';
-import { defaultMapping, detectColumns } from '../shared/mapping/index.ts';
 import { describeWithChromium, launchChromium } from './support/browser.ts';
 import {
   type AddonSession,
   connectedSheet,
   finishedJob,
+  hubspotContactsTable,
   hubspotUser,
   rowsOfTab,
   sandboxCompanion,
@@ -43,19 +43,8 @@ const exported: {
   rows: { rowId: string; status: string; crmId?: string; error?: { code: string } }[];
 }[] = [];
 
-async function createTable(tab: string, sheetTabId: number): Promise<string> {
-  const created = await session.api('POST', '/api/v1/tables', {
-    sheetTabId,
-    sheetTabName: tab,
-    connectionId: session.connectionId,
-    crmObject: 'contacts',
-    mapping: defaultMapping('hubspot', 'contacts', detectColumns(HEADERS)),
-    policy: 'manual',
-    region: 'US',
-  });
-  expect(created.status).toBe(200);
-  return created.body.id;
-}
+const createTable = (tab: string, sheetTabId: number): Promise<string> =>
+  hubspotContactsTable(session, { name: tab, id: sheetTabId, headers: HEADERS }, { setupFields: false });
 
 async function exportTab(tab: string): Promise<void> {
   const rows = rowsOfTab(sheets, spreadsheetId, tab).map(({ rowId, rowNumber, cells }) => ({

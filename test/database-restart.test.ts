@@ -6,8 +6,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../server/config.ts';
 import { type Companion, startCompanion } from '../server/main.ts';
 import { createLogger } from '../server/observability/logger.ts';
-import { defaultMapping, detectColumns } from '../shared/mapping/index.ts';
-import { type AddonSession, connectedSheet, finishedJob, sheetsUser } from './support/companion.ts';
+import {
+  type AddonSession,
+  connectedSheet,
+  finishedJob,
+  hubspotContactsTable,
+  sheetsUser,
+} from './support/companion.ts';
 import { describePostgres, freshPostgresDatabase } from './support/databases.ts';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
 import { waitFor } from './support/wait.ts';
@@ -62,18 +67,7 @@ describePostgres('database restarted under the companion', () => {
       tabs: [{ title: 'Leads', rows: [HEADERS] }],
     });
     session = await connectedSheet(companion, dataDir, spreadsheetId);
-    const created = await session.api('POST', '/api/v1/tables', {
-      sheetTabId: 0,
-      sheetTabName: 'Leads',
-      connectionId: session.connectionId,
-      crmObject: 'contacts',
-      mapping: defaultMapping('hubspot', 'contacts', detectColumns(HEADERS)),
-      policy: 'manual',
-      region: 'US',
-    });
-    expect(created.status).toBe(200);
-    tableId = created.body.id;
-    expect((await session.api('POST', `/api/v1/tables/${tableId}/setup-fields`)).status).toBe(200);
+    tableId = await hubspotContactsTable(session, { name: 'Leads', headers: HEADERS });
   }, 90_000);
 
   afterAll(async () => {
@@ -117,7 +111,20 @@ describePostgres('database restarted under the companion', () => {
     // The export sent before the outage (its run failed on the database) runs again and finishes. Each
     // failed run doubles the export's retry delay (5 s × 2^n): on a busy machine the outage outlasts
     // several runs and the next one can be a minute away, so this waits up to three.
-    const job = await finishedJob(session, started.body.job.id, 180_000);
+    const job = await finishedJob(session, started.body.job.id, 180_000).catch(async (error: Error) => {
+      // Seen twice in about ten loaded runs, never alone: say where the job stands (and what else holds
+      // the queue) so the next failure explains itself.
+      const { rows } = await companion.db.client.query(
+        `select name, state, retry_count, start_after, started_on, now() as now from pgboss.job where id = $1`,
+        [started.body.job.id],
+      );
+      const others = await companion.db.client.query(
+        `select name, state, singleton_key, start_after from pgboss.job where state in ('created', 'retry', 'active')`,
+      );
+      throw new Error(
+        `${error.message}; job ${JSON.stringify(rows)}; pending ${JSON.stringify(others.rows)}`,
+      );
+    });
     expect(job.status).toBe('succeeded');
     expect(job.result.rows.filter((r: { status: string }) => r.status !== 'created')).toEqual([]);
   }, 240_000);

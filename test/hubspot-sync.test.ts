@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Companion } from '../server/main.ts';
 import type { SandboxHubSpot } from '../server/sandbox/hubspot/index.ts';
 import type { SandboxSheets } from '../server/sandbox/sheets/index.ts';
-import { defaultMapping, detectColumns } from '../shared/mapping/index.ts';
 import {
   type AddonSession,
   connectedSheet,
   deliverHubSpotWebhook,
   finishedJob,
+  hubspotContactsTable,
   hubspotUser,
   rowsOfTab,
   sandboxCompanion,
@@ -78,18 +78,7 @@ beforeAll(async () => {
   });
   session = await connectedSheet(companion, dataDir, spreadsheetId);
   portal = hubspotUser(companion, dataDir);
-  const mapping = defaultMapping('hubspot', 'contacts', detectColumns(HEADERS));
-  const created = await session.api('POST', '/api/v1/tables', {
-    sheetTabId: 0,
-    sheetTabName: TAB,
-    connectionId: session.connectionId,
-    crmObject: 'contacts',
-    mapping,
-    policy: 'manual',
-    region: 'US',
-  });
-  expect(created.status).toBe(200);
-  tableId = created.body.id;
+  tableId = await hubspotContactsTable(session, { name: TAB, headers: HEADERS }, { setupFields: false });
 }, 60_000);
 
 afterAll(async () => {

@@ -2,12 +2,12 @@ import { rm } from 'node:fs/promises';
 import type { Companion } from '../../server/main.ts';
 import type { SandboxHubSpot } from '../../server/sandbox/hubspot/index.ts';
 import type { SandboxSheets } from '../../server/sandbox/sheets/index.ts';
-import { defaultMapping, detectColumns } from '../../shared/mapping/index.ts';
 import {
   type AddonSession,
   connectedSheet,
   deliverHubSpotWebhook,
   finishedJob,
+  hubspotContactsTable,
   hubspotUser,
   rowsOfTab,
   sandboxCompanion,
@@ -79,16 +79,9 @@ export async function syncedCompanion(rows: number): Promise<SyncedCompanion> {
   const session = await connectedSheet(companion, dataDir, spreadsheetId);
   const portal: SandboxHubSpot = hubspotUser(companion, dataDir);
   portal.setWebhookTarget(undefined); // the bench delivers and times each webhook itself
-  const mapping = defaultMapping('hubspot', 'contacts', detectColumns(HEADERS));
-  const { body: table } = await session.api('POST', '/api/v1/tables', {
-    sheetTabId: 0,
-    sheetTabName: TAB,
-    connectionId: session.connectionId,
-    crmObject: 'contacts',
-    mapping,
-    policy: 'manual',
-  });
-  await session.api('POST', `/api/v1/tables/${table.id}/setup-fields`);
+  const table = {
+    id: await hubspotContactsTable(session, { name: TAB, headers: HEADERS }, { region: null }),
+  };
   const started = await session.api('POST', `/api/v1/tables/${table.id}/export`, {
     rows: rowsOfTab(user, spreadsheetId, TAB).map(({ rowId, cells }) => ({ rowId, cells })),
   });

@@ -10,6 +10,7 @@ import { createSandboxHubSpot, type SandboxHubSpot, signV3 } from '../../server/
 import { SANDBOX_SALESFORCE_CLIENT } from '../../server/sandbox/salesforce/client.ts';
 import { createSandboxSalesforce, type SandboxSalesforce } from '../../server/sandbox/salesforce/index.ts';
 import { createSandboxSheets, type SandboxSheets } from '../../server/sandbox/sheets/index.ts';
+import { defaultMapping, detectColumns } from '../../shared/mapping/index.ts';
 
 /** A companion in sandbox mode on a free port, with its own data folder. */
 export async function sandboxCompanion(
@@ -108,6 +109,35 @@ export function hubspotUser(companion: Companion, dataDir: string): SandboxHubSp
   });
   portal.setWebhookTarget(`${companion.url}/webhooks/hubspot`);
   return portal;
+}
+
+/**
+ * Creates a table syncing a tab with HubSpot contacts, mapped by header auto-detection, manual conflicts,
+ * phone numbers read as US unless `region` says otherwise (`null`: no region), then sets up its HubSpot
+ * fields unless told not to. Resolves to the table's id; throws with the API's answer otherwise.
+ */
+export async function hubspotContactsTable(
+  session: AddonSession,
+  tab: { readonly name: string; readonly id?: number; readonly headers: readonly string[] },
+  options: { readonly region?: string | null; readonly setupFields?: boolean } = {},
+): Promise<string> {
+  const region = options.region === undefined ? 'US' : options.region;
+  const created = await session.api('POST', '/api/v1/tables', {
+    sheetTabId: tab.id ?? 0,
+    sheetTabName: tab.name,
+    connectionId: session.connectionId,
+    crmObject: 'contacts',
+    mapping: defaultMapping('hubspot', 'contacts', detectColumns(tab.headers)),
+    policy: 'manual',
+    ...(region === null ? {} : { region }),
+  });
+  if (created.status !== 200) throw new Error(`creating the table: ${JSON.stringify(created.body)}`);
+  const tableId: string = created.body.id;
+  if (options.setupFields ?? true) {
+    const setup = await session.api('POST', `/api/v1/tables/${tableId}/setup-fields`);
+    if (setup.status !== 200) throw new Error(`setting up its fields: ${JSON.stringify(setup.body)}`);
+  }
+  return tableId;
 }
 
 /**
