@@ -16,8 +16,8 @@ export function zonedMidnight(year: number, month: number, day: number, timeZone
   return new Date(utc - offsetMinutes(new Date(utc), timeZone) * 60_000);
 }
 
-/** The zone's offset from UTC at an instant, in minutes (Berlin in winter: 60). */
-export function offsetMinutes(at: Date, timeZone: string): number {
+/** The calendar fields of an instant as a wall clock in `timeZone` shows them (24-hour, zero-padded). */
+export function zonedParts(at: Date, timeZone: string): (type: Intl.DateTimeFormatPartTypes) => string {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
@@ -28,7 +28,13 @@ export function offsetMinutes(at: Date, timeZone: string): number {
     minute: '2-digit',
     second: '2-digit',
   }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return (type) => parts.find((p) => p.type === type)?.value ?? '';
+}
+
+/** The zone's offset from UTC at an instant, in minutes (Berlin in winter: 60). */
+export function offsetMinutes(at: Date, timeZone: string): number {
+  const part = zonedParts(at, timeZone);
+  const get = (type: Intl.DateTimeFormatPartTypes) => Number(part(type) || 0);
   const local = Date.UTC(
     get('year'),
     get('month') - 1,

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { offsetMinutes } from './cells.ts';
+import { offsetMinutes, zonedParts } from './cells.ts';
 import type { Mirrors } from './mirrors.ts';
 import type { FakeSpreadsheet } from './spreadsheet.ts';
 import type { SyncFetcher } from './sync-fetch.ts';
@@ -108,17 +108,7 @@ const PATTERN = /'([^']*)'|yyyy|MM|dd|HH|mm|ss|XXX/g;
  * quoted text), computed in the given time zone with Intl.
  */
 export function formatDate(date: Date, timeZone: string, pattern: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(date);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const get = zonedParts(date, timeZone);
   const offset = offsetMinutes(date, timeZone);
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset);
