@@ -217,6 +217,20 @@ export async function syncLinkedRows(input: SyncLinksInput): Promise<SyncLinksRe
   if (input.dryRun) {
     return { ...empty, sheetChanges, conflicts: conflicts.length, archived, rows: [...rows.values()] };
   }
+  /** A side refused the row's write: its link keeps the old base and stamps and says why, in error. */
+  const keepOldBase = (rowId: string, message: string) => {
+    const at = linkUpdates.findIndex((u) => u.rowId === rowId);
+    const link = links.find((l) => l.rowId === rowId);
+    if (at >= 0 && link) {
+      linkUpdates[at] = {
+        ...linkUpdates[at],
+        base: link.base,
+        stamps: link.stamps,
+        state: 'error',
+        lastError: message,
+      } as LinkUpsert;
+    }
+  };
   const crmFailures: { rowId: string; code: string; message: string }[] = [];
   if (crmWrites.length > 0) {
     const written = await connector.updateRecords(
@@ -229,17 +243,7 @@ export async function syncLinkedRows(input: SyncLinksInput): Promise<SyncLinksRe
       crmFailures.push({ rowId: write.rowId, code: result.error.code, message: result.error.message });
       rows.set(write.rowId, { rowId: write.rowId, crmId: write.id, status: 'failed' });
       // The base must not claim the CRM took a value it refused: keep the old one for that row.
-      const at = linkUpdates.findIndex((u) => u.rowId === write.rowId);
-      const link = links.find((l) => l.rowId === write.rowId);
-      if (at >= 0 && link) {
-        linkUpdates[at] = {
-          ...linkUpdates[at],
-          base: link.base,
-          stamps: link.stamps,
-          state: 'error',
-          lastError: result.error.message,
-        } as LinkUpsert;
-      }
+      keepOldBase(write.rowId, result.error.message);
     });
   }
   let sheetWritten = 0;
@@ -249,17 +253,7 @@ export async function syncLinkedRows(input: SyncLinksInput): Promise<SyncLinksRe
     // Likewise the base must not claim the sheet holds a value it refused (over a cell's limit).
     for (const skip of outcome.skipped) {
       if (skip.reason !== 'rejected') continue;
-      const at = linkUpdates.findIndex((u) => u.rowId === skip.rowId);
-      const link = links.find((l) => l.rowId === skip.rowId);
-      if (at >= 0 && link) {
-        linkUpdates[at] = {
-          ...linkUpdates[at],
-          base: link.base,
-          stamps: link.stamps,
-          state: 'error',
-          lastError: skip.message,
-        } as LinkUpsert;
-      }
+      keepOldBase(skip.rowId, skip.message);
     }
   }
   // Open conflicts on fields the merge now settled (both sides agree again) need no review any more.
