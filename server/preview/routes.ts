@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import * as z from 'zod';
 import { parseOrThrow, RowbridgeError } from '../../shared/errors.ts';
+import { normalizeEmail } from '../../shared/normalize/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import { loadSandboxIdentity } from '../sandbox/google/identity.ts';
 import { SANDBOX_HUBSPOT_CLIENT } from '../sandbox/hubspot/client.ts';
@@ -95,12 +96,6 @@ function previewSpreadsheet(deps: PreviewDeps): string {
   return spreadsheetId;
 }
 
-const emailOf = (value: unknown) =>
-  String(value ?? '')
-    .trim()
-    .toLowerCase()
-    .replace(/^mailto:/, '');
-
 /**
  * The preview page (`/preview/`) and what it calls: the sample sheet as JSON and a user's edits to it,
  * `google.script.run` for the real sidebar and dialog (`POST /preview/run`), the sandbox CRMs' records and
@@ -108,7 +103,9 @@ const emailOf = (value: unknown) =>
  */
 export function createPreview(deps: PreviewDeps): Preview {
   let host: Promise<ScriptHost> | undefined;
-  const spreadsheetId = () => previewSpreadsheet(deps);
+  // Fixed once known: read from disk on the first request, not on every poll of the grid.
+  let known: string | undefined;
+  const spreadsheetId = () => (known ??= previewSpreadsheet(deps));
   let running: ScriptHost | undefined;
   const hostOf = () => {
     if (running && !running.alive()) {
@@ -248,9 +245,9 @@ export function createPreview(deps: PreviewDeps): Preview {
     }
     const contacts = deps.hubspot.state.list('contacts');
     const contactOf = (row: readonly unknown[]) => {
-      const email = emailOf(row[emailColumn]);
-      return email.includes('@')
-        ? contacts.find((contact) => emailOf(contact.properties.email) === email)
+      const email = normalizeEmail(String(row[emailColumn] ?? ''));
+      return email?.includes('@')
+        ? contacts.find((contact) => normalizeEmail(contact.properties.email ?? '') === email)
         : undefined;
     };
     const at = rows.findIndex(
