@@ -108,12 +108,12 @@ describePostgres('database restarted under the companion', () => {
     await waitFor(async () => (await listeners()) > 0, 'the LISTEN connection to come back', {
       timeoutMs: 30_000,
     });
-    // The export sent before the outage (its run failed on the database) runs again and finishes. Each
-    // failed run doubles the export's retry delay (5 s × 2^n): on a busy machine the outage outlasts
-    // several runs and the next one can be a minute away, so this waits up to three.
+    // The export sent before the outage runs again and finishes. Its run may have failed on the
+    // database (each failed run doubles the retry delay, 5 s × 2^n, so on a busy machine the next one
+    // can be a minute away), or the cut may have lost the answer to the worker's claim, and then the
+    // job comes back when its heartbeat goes stale (60 s, checked every 30 s). Hence up to three minutes.
     const job = await finishedJob(session, started.body.job.id, 180_000).catch(async (error: Error) => {
-      // Seen twice in about ten loaded runs, never alone: say where the job stands (and what else holds
-      // the queue) so the next failure explains itself.
+      // Say where the job stands (and what else holds the queue) so a failure explains itself.
       const { rows } = await companion.db.client.query(
         `select name, state, retry_count, start_after, started_on, now() as now from pgboss.job where id = $1`,
         [started.body.job.id],

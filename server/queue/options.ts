@@ -43,6 +43,8 @@ export const definitionSchema = z.object({
     .min(1)
     .max(86_400)
     .default(15 * 60),
+  // pg-boss refuses less than 10 s. Half of it is the refresh period of a running handler.
+  heartbeatSeconds: z.int().min(10).max(3600).default(60),
   concurrency: z.int().min(1).max(100).optional(),
 });
 

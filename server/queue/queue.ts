@@ -242,6 +242,7 @@ class PgBossQueue implements JobQueue {
       retryBackoff: settings.retryBackoff,
       ...(settings.retryBackoff ? { retryDelayMax: RETRY_DELAY_MAX_SECONDS } : {}),
       expireInSeconds: settings.expireInSeconds,
+      heartbeatSeconds: settings.heartbeatSeconds,
       deadLetter: failed,
       notify: true,
     };

@@ -8,7 +8,8 @@ export interface JobContext {
   /** The ordering key the job was sent with (e.g. the sync table's id). */
   readonly key: string;
   /**
-   * Aborted when the run is given up: the job outlived `expireInSeconds`, or the queue stopped before the
+   * Aborted when the run is given up: the job outlived `expireInSeconds`, its heartbeat went stale (the
+   * database was unreachable for longer than `heartbeatSeconds`), or the queue stopped before the
    * handler finished. The job will run again, so a handler should stop at the next safe point.
    */
   readonly signal: AbortSignal;
@@ -30,6 +31,13 @@ export interface JobDefinition<Data, Input = Data> {
    * long a job whose worker died waits before it runs again. Default 15 minutes.
    */
   readonly expireInSeconds?: number;
+  /**
+   * How long a run may go without its worker's heartbeat (refreshed every half of this while the
+   * handler runs) before it is failed and retried. This, not the expiry, brings back a run nobody is
+   * doing: its process died, or the database committed the claim but the answer never reached the
+   * worker (a connection cut mid-fetch). At least 10. Default 60.
+   */
+  readonly heartbeatSeconds?: number;
   /** Handlers of this kind running at once in this process (one per key at most). Queue default. */
   readonly concurrency?: number;
 }
