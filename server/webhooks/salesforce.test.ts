@@ -282,6 +282,45 @@ describe('POST /webhooks/salesforce/outbound/{connectionId}', () => {
     expect(rows[0]?.payload).toMatchObject({ kind: 'deleted', objectType: 'Lead' });
   });
 
+  it.each([
+    ['JSON', { 'content-type': 'application/json' }],
+    ['a form post', { 'content-type': 'application/x-www-form-urlencoded' }],
+    ['plain text', { 'content-type': 'text/plain' }],
+    ['no content type', {}],
+  ])(
+    'refuses a valid, correctly tokened message sent as %s with 415, storing nothing',
+    async (_, headers) => {
+      const url = urlOf(connection);
+      const response = await app().request(`${url.pathname}${url.search}`, {
+        method: 'POST',
+        headers,
+        body: new Blob([message([{ id: '04l8d0000099CT1', lead: '00Q8d000099CT1AAAA' }])]),
+      });
+      expect(response.status).toBe(415);
+      expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
+      const text = await response.text();
+      expect(text).toContain('<faultcode>soapenv:Client</faultcode>');
+      expect(text).toContain('text/xml');
+      expect(await stored()).not.toContain('04l8d0000099CT1');
+      expect(woken).toEqual([]);
+    },
+  );
+
+  it.each(['text/xml', 'application/xml', 'application/soap+xml; charset=utf-8'])(
+    'accepts the message as %s',
+    async (contentType) => {
+      const url = urlOf(connection);
+      const id = `04l8d0000099C${contentType.length.toString().padStart(2, '0')}`;
+      const response = await app().request(`${url.pathname}${url.search}`, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: message([{ id, lead: '00Q8d000099CT2AAAA' }]),
+      });
+      expect(response.status).toBe(200);
+      expect(await stored()).toContain(id);
+    },
+  );
+
   it('has no URL for connections to other CRMs, or whose org is not known yet', () => {
     expect(salesforceOutboundUrl(PUBLIC, keyring, { ...connection, crm: 'hubspot' })).toBeUndefined();
     expect(salesforceOutboundUrl(PUBLIC, keyring, { ...connection, accountId: null })).toBeUndefined();

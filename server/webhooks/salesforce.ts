@@ -32,9 +32,21 @@ const SOAP_XML = 'text/xml; charset=utf-8';
  * what a listener that could not store it wants. `Client` faults say the message itself was refused.
  * https://www.w3.org/TR/2000/NOTE-SOAP-20000508/#_Toc478383529
  */
-function soapFault(c: Context, code: 'Client' | 'Server', message: string) {
+function soapFault(c: Context, code: 'Client' | 'Server', message: string, status: 415 | 500 = 500) {
   const body = `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault><faultcode>soapenv:${code}</faultcode><faultstring>${xmlEscape(message)}</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`;
-  return c.body(body, 500, { 'content-type': SOAP_XML });
+  return c.body(body, status, { 'content-type': SOAP_XML });
+}
+
+/**
+ * SOAP 1.1 messages travel as `text/xml` (what Salesforce and the Apex notifier send); `application/xml`
+ * and SOAP 1.2's `application/soap+xml` are XML too. Anything else is not a SOAP message, whatever the
+ * body holds.
+ */
+const XML_MEDIA_TYPES = new Set(['text/xml', 'application/xml', 'application/soap+xml']);
+
+function isXmlContentType(header: string | undefined): boolean {
+  const mediaType = header?.split(';', 1)[0]?.trim().toLowerCase();
+  return mediaType !== undefined && XML_MEDIA_TYPES.has(mediaType);
 }
 
 /** Checks a delivery under each key of the keyring, so URLs made before a key rotation keep working. */
@@ -69,6 +81,17 @@ export function salesforceWebhookRoutes(deps: SalesforceWebhookDeps): Hono {
   const app = new Hono();
   app.post('/webhooks/salesforce/outbound/:connectionId', limitBody, async (c) => {
     const log = c.get('log') ?? deps.logger;
+    if (!isXmlContentType(c.req.header('content-type'))) {
+      log.warn({ reason: 'unsupported_media_type' }, 'Refused a Salesforce outbound message');
+      // 415 rather than SOAP's 500: the transport refused the request before any SOAP processing (the
+      // status SOAP 1.2's HTTP binding gives an unsupported media type).
+      return soapFault(
+        c,
+        'Client',
+        'Send the outbound message as SOAP with Content-Type text/xml; charset=utf-8.',
+        415,
+      );
+    }
     try {
       const rawBody = await c.req.text();
       const connection = await deps.db.repos.connections.getForWebhook(
