@@ -88,6 +88,32 @@ describe('GET /healthz', () => {
   });
 });
 
+describe('GET /readyz', () => {
+  it('is ready without a database, and says the storage answered when there is one', async () => {
+    const bare = await createApp({ version, mode: 'sandbox' }).request('/readyz');
+    expect(bare.status).toBe(200);
+    expect(await bare.json()).toEqual({ status: 'ready' });
+    const db = { kind: 'pglite', client: { query: async () => ({ rows: [] }) } } as unknown as Database;
+    const answered = await createApp({ version, mode: 'sandbox', db }).request('/readyz');
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toEqual({ status: 'ready', storage: 'ok' });
+  });
+
+  it('answers 503 storage_unavailable with Retry-After while the database does not answer', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const db = {
+      kind: 'postgres',
+      client: { query: () => Promise.reject(refused) },
+    } as unknown as Database;
+    const response = await createApp({ version, mode: 'production', db }).request('/readyz');
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    const body = (await response.json()) as { error: { code: string } };
+    expect(body.error.code).toBe('storage_unavailable');
+    expect(JSON.stringify(body)).not.toContain('ECONNREFUSED');
+  });
+});
+
 describe('error mapping', () => {
   it('answers unknown paths with a JSON not_found', async () => {
     const response = await createApp({ version, mode: 'sandbox' }).request('/nope', { method: 'POST' });

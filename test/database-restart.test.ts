@@ -95,6 +95,10 @@ describePostgres('database restarted under the companion', () => {
     const health = await fetch(`${companion.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', storage: 'unavailable' });
+    // Readiness fails meanwhile, so a load balancer sends traffic elsewhere.
+    const ready = await fetch(`${companion.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ error: { code: 'storage_unavailable' } });
     // Longer than one reconnect pause of the LISTEN connection (1 s): a single retry would give up.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect((await session.api('GET', '/api/v1/tables')).status).toBe(503);
@@ -105,6 +109,7 @@ describePostgres('database restarted under the companion', () => {
       'the pool to reconnect',
     );
     expect(await (await fetch(`${companion.url}/healthz`)).json()).toMatchObject({ storage: 'ok' });
+    expect((await fetch(`${companion.url}/readyz`)).status).toBe(200);
     await waitFor(async () => (await listeners()) > 0, 'the LISTEN connection to come back', {
       timeoutMs: 30_000,
     });

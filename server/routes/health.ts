@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import type { Mode } from '../../shared/api/common.ts';
 import { ROUTES } from '../../shared/api/routes.ts';
-import type { DatabaseKind } from '../../shared/api/system.ts';
+import type { DatabaseKind, Readiness } from '../../shared/api/system.ts';
 import { route } from '../http/route.ts';
+import type { ErrorBody } from '../http-errors.ts';
 
 export interface HealthDeps {
   readonly version: string;
@@ -35,13 +36,30 @@ async function storageState(probe: () => Promise<unknown>): Promise<'ok' | 'unav
   return state;
 }
 
-/** `GET /healthz`: liveness for load balancers and the sidebar's "is the companion running?" check. */
+/**
+ * `GET /healthz`: liveness for load balancers and the sidebar's "is the companion running?" check.
+ * `GET /readyz`: readiness, failing with 503 `storage_unavailable` while the database does not answer.
+ */
 export function healthRoutes(deps: HealthDeps): Hono {
   const app = new Hono();
   const body = { status: 'ok', mode: deps.mode, db: deps.db, version: deps.version } as const;
   const probe = deps.probeStorage;
   route(app, ROUTES.health, async () => (probe ? { ...body, storage: await storageState(probe) } : body), {
     checkResponse: deps.checkResponse,
+  });
+  // Not through `route`: the 503 is an answer, not a failure to log with a stack at every probe.
+  app.get(ROUTES.readiness.path, async (c) => {
+    if (!probe) return c.json({ status: 'ready' } satisfies Readiness);
+    if ((await storageState(probe)) === 'ok')
+      return c.json({ status: 'ready', storage: 'ok' } satisfies Readiness);
+    const unavailable: ErrorBody = {
+      error: {
+        code: 'storage_unavailable',
+        message:
+          'The companion cannot reach its database; send traffic to another instance until it answers again.',
+      },
+    };
+    return c.json(unavailable, 503, { 'retry-after': '5' });
   });
   return app;
 }

@@ -26,7 +26,7 @@ import {
   outreachEventsBodySchema,
   setupFieldsResponseSchema,
 } from './sync.ts';
-import { healthSchema, metricsSchema, openApiDocumentSchema } from './system.ts';
+import { healthSchema, metricsSchema, openApiDocumentSchema, readinessSchema } from './system.ts';
 import {
   createTableBodySchema,
   syncTableSchema,
@@ -270,6 +270,15 @@ export const ROUTES = {
     tags: ['system'],
     auth: 'none',
     response: healthSchema,
+  }),
+  readiness: defineRoute({
+    method: 'GET',
+    path: '/readyz',
+    summary: 'Readiness: the companion can serve (its database answers)',
+    tags: ['system'],
+    auth: 'none',
+    response: readinessSchema,
+    errors: ['storage_unavailable'],
   }),
   metrics: defineRoute({
     method: 'GET',

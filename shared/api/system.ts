@@ -19,6 +19,17 @@ export const healthSchema = z.strictObject({
 });
 export type Health = z.output<typeof healthSchema>;
 
+/**
+ * `GET /readyz`: readiness for orchestrators and load balancers. 200 while the companion can serve, i.e.
+ * its database answers; 503 `storage_unavailable` while it does not, so traffic goes to another instance
+ * instead of getting 503s here. Unlike `/healthz`, failing it should not restart the process.
+ */
+export const readinessSchema = z.strictObject({
+  status: z.literal('ready'),
+  storage: z.literal('ok').optional(),
+});
+export type Readiness = z.output<typeof readinessSchema>;
+
 /** `GET /metrics`: Prometheus text exposition format. */
 export const metricsSchema = z.string();
 
