@@ -210,4 +210,31 @@ describeWithChromium('the sidebar and the conflict dialog in Chromium', () => {
     await sidebar.getByText('No conflicts').waitFor();
     expect(failures).toEqual([]);
   });
+
+  it('imports by a filter and lists the records the sheet cannot hold', async () => {
+    bed.hubspot.state.seed('contacts', [
+      { email: 'erik@fjord.example', firstname: 'Erik', lastname: 'Dahl', city: 'Bergen' },
+      { email: 'long@fjord.example', firstname: 'Long', lastname: 'x'.repeat(50_001), city: 'Bergen' },
+    ]);
+    // The companion writes its copy of the tab (Google's, in production), which needs the ID column the
+    // add-on added to this one.
+    bed.sandboxSheets.state.editAsUser(bed.env.spreadsheet.getId(), `'${TAB}'!G1`, [['Rowbridge ID']]);
+    await sidebar.getByText('Filters').click();
+    await sidebar.getByLabel('Property').fill('city');
+    await sidebar.getByLabel('Equals (comma-separated)').fill('Bergen');
+    await sidebar.getByRole('button', { name: 'Import' }).click();
+    const refused = sidebar.getByTestId('import-refused');
+    await refused.waitFor({ timeout: 20_000 });
+    expect(await refused.textContent()).toMatch(
+      /Record \d+: The value for "Last Name" is 50,001 characters long/,
+    );
+    expect(await sidebar.getByRole('status').last().textContent()).toMatch(
+      /Imported 1 of 2 records: 1 new row, 0 rows updated\. One record was not written to the sheet/,
+    );
+    const emails = bed.sandboxSheets.state.grid(bed.env.spreadsheet.getId(), TAB).map((row) => row[0]);
+    expect(emails).toContain('erik@fjord.example');
+    expect(emails).not.toContain('long@fjord.example');
+    await shot(sidebar, 'sidebar-import-refused');
+    expect(failures).toEqual([]);
+  });
 });

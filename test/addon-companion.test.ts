@@ -246,9 +246,11 @@ describe('the add-on against a real companion', () => {
   });
 
   it('imports CRM records by a property filter; the companion appends them to its copy of the tab', async () => {
-    bed.hubspot.state.seed('contacts', [
+    const [, , ginaId] = bed.hubspot.state.seed('contacts', [
       { email: 'erin@umbrella.example', firstname: 'Erin', lastname: 'Ko', city: 'York' },
       { email: 'frank@umbrella.example', firstname: 'Frank', lastname: 'Li', city: 'York' },
+      // More than a sheet cell holds: reported back to the sidebar, not written, not linked.
+      { email: 'gina@umbrella.example', firstname: 'Gina', lastname: 'x'.repeat(50_001), city: 'York' },
     ]);
     // The companion's copy of the tab gets the ID column the add-on added here (Google's copy would have it).
     bed.sandboxSheets.state.editAsUser(bed.env.spreadsheet.getId(), `'${TAB}'!G1`, [['Rowbridge ID']]);
@@ -259,11 +261,15 @@ describe('the add-on against a real companion', () => {
       const p = bed.addon.importProgress(jobId, sheetId);
       return p.finished ? p : undefined;
     }, 'the import job');
-    expect(progress).toMatchObject({ failed: null, imported: 2, appended: 2, updated: 0, rowsWritten: 0 });
+    expect(progress).toMatchObject({ failed: null, imported: 3, appended: 2, updated: 0, rowsWritten: 0 });
+    expect(progress.refused).toEqual([
+      { crmId: ginaId, message: expect.stringMatching(/"Last Name" is 50,001 characters long/) },
+    ]);
     const grid = bed.sandboxSheets.state.grid(bed.env.spreadsheet.getId(), TAB);
     expect(grid.map((row) => row[0])).toEqual(
       expect.arrayContaining(['erin@umbrella.example', 'frank@umbrella.example']),
     );
+    expect(grid.map((row) => row[0])).not.toContain('gina@umbrella.example');
     expect(() => bed.addon.startImport({ since: 'last week' })).toThrow(
       /"last week" is not a date.*\(invalid_input\)/,
     );

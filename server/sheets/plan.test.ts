@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { layoutOf } from './layout.ts';
-import { type Operation, planBatch, type TabState } from './plan.ts';
+import { type Operation, planBatch, rowsTooLongForSheets, type TabState } from './plan.ts';
 
 const layout = layoutOf(['Name', 'Email', 'Phone', 'City', 'Status', 'Rowbridge ID']);
 if (!layout) throw new Error('the test header row has an ID column');
@@ -60,5 +60,22 @@ describe('planBatch', () => {
       },
     ]);
     expect(plan.results).toEqual([undefined]);
+  });
+});
+
+describe('rowsTooLongForSheets', () => {
+  it('names each row holding a value over 50,000 characters, with the column and length', () => {
+    const refused = rowsTooLongForSheets([
+      { rowId: 'fits', values: { Name: 'x'.repeat(50_000), City: null, Phone: 12 } },
+      { rowId: 'long', values: { Name: 'Ann', Notes: 'y'.repeat(50_001), Bio: 'z'.repeat(60_000) } },
+    ]);
+    expect(refused).toEqual([
+      {
+        rowId: 'long',
+        reason: 'rejected',
+        code: 'sheets_rejected',
+        message: expect.stringMatching(/^The value for "Notes" is 50,001 characters long/),
+      },
+    ]);
   });
 });

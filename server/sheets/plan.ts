@@ -1,4 +1,4 @@
-import type { Problem, RowbridgeError } from '../../shared/errors.ts';
+import type { ErrorCode, Problem, RowbridgeError } from '../../shared/errors.ts';
 import { isRowIdHeader, sameColumnKey } from '../../shared/mapping/headers.ts';
 import { columnLetters, rowRange, tabPrefix } from './a1.ts';
 import { duplicateProblem, type Layout, missingIdHeader } from './layout.ts';
@@ -9,6 +9,35 @@ import type { CellValue, NewRow, RowChange, RowResult } from './types.ts';
  * (https://support.google.com/drive/answer/37603), so such a change fails alone, before the request.
  */
 export const MAX_CELL_CHARS = 50_000;
+
+/** The problem with a value no Google Sheets cell can hold, or `undefined` when it fits. */
+export function cellTooLong(header: string, value: CellValue): Problem | undefined {
+  if (typeof value !== 'string' || value.length <= MAX_CELL_CHARS) return undefined;
+  return {
+    code: 'sheets_rejected',
+    message: `The value for "${header}" is ${value.length.toLocaleString('en-US')} characters long; a Google Sheets cell holds at most 50,000. Shorten it in the CRM, or map that field to no column.`,
+    path: ['values', header],
+  };
+}
+
+/**
+ * The rows with a value no sheet cell can hold, each with the first such problem: for rows someone else
+ * writes (the add-on), refused the way the writer refuses its own.
+ */
+export function rowsTooLongForSheets(
+  rows: readonly NewRow[],
+): { rowId: string; reason: 'rejected'; code: ErrorCode; message: string }[] {
+  return rows.flatMap((row) => {
+    for (const [header, value] of Object.entries(row.values)) {
+      const problem = cellTooLong(header, value);
+      if (problem)
+        return [
+          { rowId: row.rowId, reason: 'rejected' as const, code: problem.code, message: problem.message },
+        ];
+    }
+    return [];
+  });
+}
 
 /** One change or new row submitted for a spreadsheet, in submission order. */
 export type Operation =
@@ -90,13 +119,8 @@ function columnsFor(tab: string, layout: Layout, change: RowChange): Map<number,
         path: ['values', header],
       };
     }
-    if (typeof value === 'string' && value.length > MAX_CELL_CHARS) {
-      return {
-        code: 'sheets_rejected',
-        message: `The value for "${header}" is ${value.length.toLocaleString('en-US')} characters long; a Google Sheets cell holds at most 50,000. Shorten it in the CRM, or map that field to no column.`,
-        path: ['values', header],
-      };
-    }
+    const tooLong = cellTooLong(header, value);
+    if (tooLong) return tooLong;
     cells.set(column, value);
   }
   return cells;

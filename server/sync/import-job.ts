@@ -5,6 +5,7 @@ import { RowbridgeError } from '../../shared/errors.ts';
 import type { CrmId } from '../../shared/mapping/index.ts';
 import type { Region } from '../../shared/normalize/index.ts';
 import type { JobContext } from '../queue/index.ts';
+import { rowsTooLongForSheets } from '../sheets/plan.ts';
 import type { LinkUpsert } from '../store/repos/links.ts';
 import type { JsonValue } from '../store/values.ts';
 import { sheetRefOf } from './apply-crm-events.ts';
@@ -78,6 +79,10 @@ export function runImportJob(runtime: SyncRuntime, data: ImportJob, ctx: JobCont
         ref,
         rows.map(({ rowId, values }) => ({ rowId, values })),
       ));
+    } else if (!sheets) {
+      // The add-on writes these rows, and Apps Script refuses its whole write over one cell too long for
+      // a sheet: such a record is refused here, as the companion's own writer would.
+      skipped = rowsTooLongForSheets(rows);
     }
     // A row the sheet refused (a value over a cell's limit) is not linked: its record is not in the sheet,
     // and a link would make the next reconcile take the row for one a user deleted.
@@ -127,7 +132,7 @@ export function runImportJob(runtime: SyncRuntime, data: ImportJob, ctx: JobCont
       ...(failed.length > 0 ? { failed } : {}),
       ...(sheets
         ? {}
-        : { rows: rows.map(({ rowId, crmId, values }) => ({ rowId, crmId, cells: { ...values } })) }),
+        : { rows: written.map(({ rowId, crmId, values }) => ({ rowId, crmId, cells: { ...values } })) }),
       apiCalls: report.apiCalls,
     };
     return result as unknown as JsonValue;

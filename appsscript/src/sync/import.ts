@@ -55,6 +55,8 @@ export interface ImportProgress {
   readonly updated: number;
   /** Rows the add-on wrote itself (when the companion cannot write the sheet). */
   readonly rowsWritten: number;
+  /** CRM records the sheet could not hold (a value over a cell's 50,000 characters): not written, not linked. */
+  readonly refused: readonly { readonly crmId: string; readonly message: string }[];
 }
 
 /**
@@ -70,6 +72,7 @@ export function importProgress(jobId: string, sheetId?: number | null): ImportPr
     appended: 0,
     updated: 0,
     rowsWritten: 0,
+    refused: [],
   };
   if (job.status === 'queued' || job.status === 'running') return { finished: false, failed: null, ...base };
   if (job.status !== 'succeeded') {
@@ -92,5 +95,15 @@ export function importProgress(jobId: string, sheetId?: number | null): ImportPr
     updated = report.written;
   }
   recordSync(sheet);
-  return { finished: true, failed: null, ...base, imported: result.imported, appended, updated, rowsWritten };
+  const refused = (result.failed ?? []).map(({ crmId, message }) => ({ crmId, message }));
+  return {
+    finished: true,
+    failed: null,
+    ...base,
+    imported: result.imported,
+    appended,
+    updated,
+    rowsWritten,
+    refused,
+  };
 }

@@ -88,7 +88,16 @@ async function runExport(app: App, dryRun: boolean): Promise<void> {
   else await app.refresh();
 }
 
-function notes(title: string, list: readonly RowNote[], testId: string): HTMLElement | null {
+/** `1 record`, `2 records`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function notes(
+  title: string,
+  list: readonly Pick<RowNote, 'row' | 'message'>[],
+  testId: string,
+): HTMLElement | null {
   if (list.length === 0) return null;
   return h(
     'div',
@@ -196,10 +205,15 @@ async function runImport(app: App): Promise<void> {
       app.render();
       if (progress.finished) {
         if (progress.failed) throw new Error(progress.failed);
-        importState.message = {
-          kind: 'ok',
-          text: `Imported ${progress.imported} records: ${progress.appended} new rows, ${progress.updated} rows updated.`,
-        };
+        const refused = progress.refused.length;
+        const counts = `${count(progress.appended, 'new row')}, ${count(progress.updated, 'row')} updated.`;
+        importState.message =
+          refused === 0
+            ? { kind: 'ok', text: `Imported ${count(progress.imported, 'record')}: ${counts}` }
+            : {
+                kind: 'info',
+                text: `Imported ${progress.imported - refused} of ${count(progress.imported, 'record')}: ${counts} ${refused === 1 ? 'One record was' : `${refused} records were`} not written to the sheet (listed below) and stays in the CRM, unlinked.`,
+              };
         break;
       }
       await sleep(POLL_MS);
@@ -253,6 +267,16 @@ function importBox(app: App): HTMLElement {
     ),
     importState.running ? progressBar('Importing', progress?.done ?? 0, progress?.total ?? null) : null,
     importState.message ? notice(importState.message.kind, importState.message.text) : null,
+    importState.running
+      ? null
+      : notes(
+          'Not written to the sheet',
+          (progress?.refused ?? []).map((record) => ({
+            row: null,
+            message: `Record ${record.crmId}: ${record.message}`,
+          })),
+          'import-refused',
+        ),
   );
 }
 
