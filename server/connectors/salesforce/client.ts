@@ -41,6 +41,8 @@ const MAX_CANDIDATES = 1_000;
  * stays clear of QUERY_TOO_COMPLICATED.
  */
 const WHERE_BUDGET = 20_000;
+/** Values in one statement of a read by id: at most a page of query results (2,000 records). */
+const MAX_PAGE = 2_000;
 
 const ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 
@@ -156,23 +158,29 @@ export function createSalesforceClient(
         // The key field does not exist yet (setup-fields has not run): no record can carry a key.
         return { records: [], missing: [...ids] };
       }
+      // Statements of up to WHERE_BUDGET characters, 25 to a composite call: reading 10,000 records back
+      // takes one call (plus a page per 2,000 records) instead of a query per ~75 ids in the URI.
+      const readIn = async (field: string, values: readonly string[], fields: string[], scanAll: boolean) => {
+        const soqls = chunkValues(values, MAX_PAGE, WHERE_BUDGET).map(
+          (chunk) => `${soqlSelect(object, fields)} WHERE ${soqlIn(field, chunk)}`,
+        );
+        const found = await compositeQueries(connection, soqls, Number.POSITIVE_INFINITY, { scanAll });
+        return found.map(toCrmRecord);
+      };
       if (idProperty) {
-        const records: CrmRecord[] = [];
-        for (const chunk of chunkValues(ids)) {
-          const soql = `${soqlSelect(object, ['Id', ...properties, idProperty, 'SystemModstamp'])} WHERE ${soqlIn(idProperty, chunk)}`;
-          records.push(...(await queryAll(connection, soql, false)).map(toCrmRecord));
-        }
+        const records = await readIn(
+          idProperty,
+          ids,
+          ['Id', ...properties, idProperty, 'SystemModstamp'],
+          false,
+        );
         // Text comparisons in SOQL, and unique external ids by default, are case-insensitive.
         const found = new Set(records.map((r) => r.properties[soqlName(idProperty)]?.toLowerCase()));
         return { records, missing: ids.filter((id) => !found.has(id.toLowerCase())) };
       }
       // queryAll also returns records in the recycle bin (IsDeleted), which become `archived`.
       const valid = ids.filter((id) => ID.test(id));
-      const records: CrmRecord[] = [];
-      for (const chunk of chunkValues(valid)) {
-        const soql = `${soqlSelect(object, ['Id', ...properties, 'IsDeleted', 'SystemModstamp'])} WHERE ${soqlIn('Id', chunk)}`;
-        records.push(...(await queryAll(connection, soql, true)).map(toCrmRecord));
-      }
+      const records = await readIn('Id', valid, ['Id', ...properties, 'IsDeleted', 'SystemModstamp'], true);
       // Salesforce answers with 18-character ids; callers may hold the 15-character form.
       const known = new Set(records.map((r) => r.id.slice(0, 15)));
       return { records, missing: ids.filter((id) => !known.has(id.slice(0, 15))) };

@@ -22,9 +22,13 @@ export async function compositeQueries(
   connection: Connection,
   soqls: readonly string[],
   max: number,
+  options: { readonly scanAll?: boolean } = {},
 ): Promise<SalesforceRecord[]> {
   const records: SalesforceRecord[] = [];
   const base = `/services/data/v${connection.version}`;
+  // `queryAll` also returns records in the recycle bin (IsDeleted).
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
+  const resource = options.scanAll ? 'queryAll' : 'query';
   for (let start = 0; start < soqls.length && records.length < max; start += PER_CALL) {
     const chunk = soqls.slice(start, start + PER_CALL);
     const answer = (await connection.request({
@@ -34,7 +38,7 @@ export async function compositeQueries(
         allOrNone: false,
         compositeRequest: chunk.map((soql, i) => ({
           method: 'GET',
-          url: `${base}/query?q=${encodeURIComponent(soql)}`,
+          url: `${base}/${resource}?q=${encodeURIComponent(soql)}`,
           referenceId: `q${i}`,
         })),
       }),
@@ -48,7 +52,7 @@ export async function compositeQueries(
         }[];
         throw new CrmApiError(
           'crm_rejected',
-          `Salesforce refused a search: ${error?.message ?? 'no reason given'}`,
+          `Salesforce refused a query: ${error?.message ?? 'no reason given'}`,
           {
             status: sub.httpStatusCode,
             ...(error?.errorCode ? { vendorCode: error.errorCode } : {}),
