@@ -52,6 +52,8 @@ export interface CompanionOptions {
   readonly now?: () => number;
   /** How often the dashboard samples the metrics; 10 s unless a test wants points sooner. */
   readonly metricsIntervalMs?: number;
+  /** How often connections with pending webhook events are woken; a minute unless a test wants it sooner. */
+  readonly inboxSweepMs?: number;
 }
 
 /** Identity tokens: Google's in production; in sandbox, the companion's own local issuer. */
@@ -161,7 +163,8 @@ export async function startCompanion(
       metricsHistory: history,
     });
     if (identity.sandbox) app.route('/sandbox/google', identity.sandbox);
-    // The events are stored before the answer: if no worker is woken now, the next wake or sweep runs them.
+    // The events are stored before the answer: if no worker is woken now, the next wake or sweep runs them
+    // (see startInboxSweep).
     const wake = crmEventWaker(syncJobs, (error) =>
       logger.error({ err: error }, 'Could not wake the CRM event worker'),
     );
@@ -214,6 +217,7 @@ export async function startCompanion(
       logger.error({ err: error }, 'Could not arm the CRM polls; they start when their tables change'),
     );
     history.start();
+    const sweep = startInboxSweep(db, wake, logger, options.inboxSweepMs ?? INBOX_SWEEP_MS);
     const listening = server;
     let closing: Promise<void> | undefined;
     return {
@@ -226,6 +230,7 @@ export async function startCompanion(
       close() {
         closing ??= (async () => {
           history.stop();
+          clearInterval(sweep);
           if (sheets.sandbox) {
             // The sandbox Sheets API is this very server: jobs and the writer finish while it still
             // answers (closed first, their writes retried against a closed port until shutdown gave up).
@@ -279,6 +284,30 @@ export async function runServer(
   await companion.close();
   clearTimeout(force);
   return 0;
+}
+
+/** How often connections with webhook events left pending are woken. */
+const INBOX_SWEEP_MS = 60_000;
+
+/**
+ * Wakes every connection with webhook events a worker may take, now and every minute: events handed back
+ * by a run that gave up (its retries spent on an outage), left by a companion that stopped mid-round, or
+ * whose wake-up was lost, would otherwise wait for the next webhook of that connection, which may never
+ * come.
+ */
+function startInboxSweep(
+  db: Database,
+  wake: (connections: readonly { readonly id: string; readonly tenantId: string }[]) => void,
+  logger: Logger,
+  intervalMs: number,
+): NodeJS.Timeout {
+  const sweep = () =>
+    db.repos.inbox
+      .pendingConnections()
+      .then(wake)
+      .catch((error: unknown) => logger.warn({ err: error }, 'Could not look for pending CRM events'));
+  void sweep();
+  return setInterval(sweep, intervalMs).unref();
 }
 
 /** Resolves on the first SIGTERM (orchestrators) or SIGINT (Ctrl+C); a second one gets Node's default. */

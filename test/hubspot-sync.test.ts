@@ -60,7 +60,7 @@ async function exportSheet(): Promise<{
 }
 
 beforeAll(async () => {
-  ({ companion, dataDir } = await sandboxCompanion());
+  ({ companion, dataDir } = await sandboxCompanion({ inboxSweepMs: 500 }));
   sheets = sheetsUser(dataDir);
   spreadsheetId = sheets.state.createSpreadsheet({
     title: 'Outreach',
@@ -149,13 +149,52 @@ describe('HubSpot end to end through the companion', () => {
   });
 
   it("retries a webhook round that failed on Sheets without waiting out the events' lease", async () => {
-    sheets.faults.deny(1, { path: /values/ });
+    // The companion's own sandbox Sheets (the one it calls), not this test's view of the same state file.
+    const served = companion.sandboxSheets?.faults;
+    if (!served) throw new Error('the companion runs without sandbox Sheets');
+    served.deny(1, { path: /values/ });
     const ann = contactOf('row-1');
     portal.state.editAsUser('contacts', ann?.id ?? '', { city: 'Denver' });
     await portal.flushWebhooks();
     // The first round is refused; the job's retry (2 s later) must find the released events.
     await waitFor(() => (rowOf('row-1')?.cells.City === 'Denver' ? true : undefined));
-    sheets.faults.reset();
+    expect(served.served().denials).toBe(1);
+    served.reset();
+    // A refused round is not the event's fault: it did not cost the event one of its 10 attempts.
+    const { rows } = await companion.db.client.query<{ attempts: number }>(
+      "select attempts from inbox_events where payload->>'objectId' = $1 order by seq desc limit 1",
+      [ann?.id],
+    );
+    expect(rows[0]?.attempts).toBe(1);
+  });
+
+  it('applies an event whose wake-up was lost on the next sweep, without another webhook', async () => {
+    const ann = contactOf('row-1');
+    const { rows } = await companion.db.client.query<{ payload: Record<string, unknown> }>(
+      "select payload, source, tenant_id, connection_id from inbox_events where payload->>'objectId' = $1 order by seq desc limit 1",
+      [ann?.id],
+    );
+    const stored = rows[0] as unknown as {
+      payload: Record<string, unknown>;
+      source: string;
+      tenant_id: string;
+      connection_id: string;
+    };
+    // No webhook for this edit: the event below is the only way the change can reach the row.
+    portal.setWebhookTarget(undefined);
+    portal.state.editAsUser('contacts', ann?.id ?? '', { city: 'Tromsø' });
+    await portal.flushWebhooks();
+    portal.setWebhookTarget(`${companion.url}/webhooks/hubspot`);
+    // Stored as the webhook route stores it, but nobody is woken: a crash between the two, or a run that
+    // gave up on an outage, leaves events like this.
+    await companion.db.repos.inbox.insert({
+      source: stored.source,
+      vendorEventId: 'lost-wake-up-1',
+      payload: { ...stored.payload, eventId: 'lost-wake-up-1', occurredAt: new Date().toISOString() },
+      tenantId: stored.tenant_id,
+      connectionId: stored.connection_id,
+    });
+    await waitFor(() => (rowOf('row-1')?.cells.City === 'Tromsø' ? true : undefined));
   });
 
   it('records a conflict when both sides changed a field, touching neither (policy manual)', async () => {

@@ -61,6 +61,60 @@ describeEachDriver('storage events', (driver) => {
       expect(await db.repos.inbox.markProcessed([ids[0] ?? ''])).toBe(0);
     });
 
+    it('hands back a round without counting it when the failure was not the events’ fault', async () => {
+      const source = `test-${randomUUID()}`;
+      const { id } = await db.repos.inbox.insert({ source, vendorEventId: 'e', payload: null });
+      for (let round = 0; round < 12; round += 1) {
+        const [claimed] = await db.repos.inbox.claim({ source, limit: 1, maxAttempts: 3 });
+        expect(claimed?.id).toBe(id);
+        expect(await db.repos.inbox.release([id], 'HubSpot rate limit', { countAttempt: false })).toEqual({
+          released: 1,
+          exhausted: 0,
+        });
+      }
+      expect((await db.repos.inbox.get(id))?.attempts).toBe(0);
+      // Counted failures still run out: the third is the last attempt.
+      for (const attempt of [1, 2, 3]) {
+        await db.repos.inbox.claim({ source, limit: 1, maxAttempts: 3 });
+        await db.repos.inbox.release([id], `bug ${attempt}`);
+      }
+      expect(await db.repos.inbox.claim({ source, limit: 1, maxAttempts: 3 })).toEqual([]);
+      expect((await db.repos.inbox.get(id))?.attempts).toBe(3);
+    });
+
+    it('reports events that used their last attempt, and lists connections with takeable events', async () => {
+      const { tenant, connection } = await seedTable(db);
+      const other = await seedTable(db);
+      const event = (n: string, connectionId: string, tenantId: string) =>
+        db.repos.inbox.insert({
+          source: `hubspot:${n}`,
+          vendorEventId: n,
+          payload: null,
+          connectionId,
+          tenantId,
+        });
+      const mine = (await event(randomUUID(), connection.id, tenant.id)).id;
+      const theirs = (await event(randomUUID(), other.connection.id, other.tenant.id)).id;
+      const pending = async () =>
+        (await db.repos.inbox.pendingConnections())
+          .filter((c) => c.id === connection.id || c.id === other.connection.id)
+          .sort((a, b) => (a.id === connection.id ? -1 : b.id === connection.id ? 1 : 0));
+      expect(await pending()).toEqual([
+        { id: connection.id, tenantId: tenant.id },
+        { id: other.connection.id, tenantId: other.tenant.id },
+      ]);
+      // Leased (claimed, not handed back) and processed events are not takeable.
+      await db.repos.inbox.claim({ limit: 10, connectionId: connection.id });
+      await db.repos.inbox.markProcessed([theirs]);
+      expect(await pending()).toEqual([]);
+      // Handed back after its last counted attempt: a dead letter, reported, and not takeable either.
+      await db.client.query('update inbox_events set attempts = $2 where id = $1', [mine, 10]);
+      expect(await db.repos.inbox.release([mine], 'bug')).toEqual({ released: 1, exhausted: 1 });
+      expect(await pending()).toEqual([]);
+      await db.client.query('update inbox_events set attempts = $2 where id = $1', [mine, 9]);
+      expect(await pending()).toEqual([{ id: connection.id, tenantId: tenant.id }]);
+    });
+
     it('keeps a failed event hidden until its retry time', async () => {
       const source = `test-${randomUUID()}`;
       const { id } = await db.repos.inbox.insert({ source, vendorEventId: 'e', payload: null });

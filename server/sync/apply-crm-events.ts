@@ -1,7 +1,8 @@
-import { RowbridgeError } from '../../shared/errors.ts';
+import { isRowbridgeError, RowbridgeError } from '../../shared/errors.ts';
 import type { CrmId } from '../../shared/mapping/index.ts';
 import type { CrmEvent } from '../connectors/types.ts';
 import type { JobContext } from '../queue/index.ts';
+import { isStorageUnreachable } from '../store/db-errors.ts';
 import type { Connection, InboxEvent, SyncTable } from '../store/repos/index.ts';
 import { tableFields } from './fields.ts';
 import { connectorFor, type SyncRuntime } from './runtime.ts';
@@ -59,10 +60,17 @@ export async function applyCrmEvents(
     } catch (error) {
       // The job is retried with backoff; its retry must find these events rather than wait out the lease.
       const message = error instanceof Error ? error.message : String(error);
-      await repos.inbox.release(
+      const { exhausted } = await repos.inbox.release(
         claimed.map((event) => event.id),
         message,
+        { countAttempt: !waitsOutside(error) },
       );
+      if (exhausted > 0) {
+        runtime.logger.error(
+          { connection: ref.connectionId, events: exhausted, err: error },
+          'CRM events gave up after their last attempt; their changes reach the sheet with the next change or reconcile of those records',
+        );
+      }
       throw error;
     }
     await repos.inbox.markProcessed(claimed.map((event) => event.id));
@@ -76,6 +84,24 @@ export async function applyCrmEvents(
       }
     }
   }
+}
+
+/**
+ * Failures that say nothing about the events themselves: a rate limit, an outage of the CRM, Google or
+ * the database, a connection that needs its owner. A round of up to 500 events fails whole on these, and
+ * counting them as attempts would turn every change of a long enough outage into a dead letter.
+ */
+const WAITING_CODES = new Set<string>([
+  'rate_limited',
+  'crm_unavailable',
+  'sheets_unavailable',
+  'storage_unavailable',
+  'auth_expired',
+  'sheets_access_denied',
+]);
+
+function waitsOutside(error: unknown): boolean {
+  return (isRowbridgeError(error) && WAITING_CODES.has(error.code)) || isStorageUnreachable(error);
 }
 
 function eventOf(stored: InboxEvent): CrmEvent {

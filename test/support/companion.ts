@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../server/config.ts';
 import { type Companion, type CompanionOptions, startCompanion } from '../../server/main.ts';
-import { createLogger } from '../../server/observability/logger.ts';
+import { createLogger, type LoggerOptions } from '../../server/observability/logger.ts';
 import { loadSandboxIdentity } from '../../server/sandbox/google/identity.ts';
 import { SANDBOX_HUBSPOT_CLIENT } from '../../server/sandbox/hubspot/client.ts';
 import { createSandboxHubSpot, type SandboxHubSpot, signV3 } from '../../server/sandbox/hubspot/index.ts';
@@ -25,7 +25,9 @@ export async function sandboxCompanion(
     ROWBRIDGE_SAMPLE_DATA: '0',
     ...env,
   });
-  return { companion: await startCompanion(config, createLogger({ level: 'silent' }), options), dataDir };
+  // Silent unless asked: ROWBRIDGE_TEST_LOG=warn (or info, debug) shows a companion's logs on stdout.
+  const level = (process.env.ROWBRIDGE_TEST_LOG ?? 'silent') as NonNullable<LoggerOptions['level']>;
+  return { companion: await startCompanion(config, createLogger({ level }), options), dataDir };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read response fields freely; the contract check ran on the server.

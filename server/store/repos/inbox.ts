@@ -5,6 +5,9 @@ import type { JsonValue } from '../values.ts';
 
 export type InboxEvent = typeof inboxEvents.$inferSelect;
 
+/** Claims an event gets before it is left alone as a dead letter (see `release`). */
+export const INBOX_MAX_ATTEMPTS = 10;
+
 export interface IncomingEvent {
   /** Who sent it: 'hubspot', 'salesforce', ... Together with `vendorEventId` the idempotency key. */
   readonly source: string;
@@ -18,7 +21,7 @@ export interface ClaimOptions {
   readonly limit: number;
   /** How long the claim holds before another worker may take the event (a crashed worker's lease). */
   readonly leaseMs?: number;
-  /** Events tried this many times are left alone (dead letters, kept for inspection). */
+  /** Events tried this many times are left alone (dead letters, kept for inspection). Default 10. */
   readonly maxAttempts?: number;
   readonly source?: string;
   /** Only events routed to this connection. */
@@ -76,7 +79,7 @@ export function inboxRepo(db: Executor) {
           and(
             isNull(inboxEvents.processedAt),
             lte(inboxEvents.availableAt, sql`now()`),
-            lt(inboxEvents.attempts, options.maxAttempts ?? 10),
+            lt(inboxEvents.attempts, options.maxAttempts ?? INBOX_MAX_ATTEMPTS),
             options.source === undefined ? undefined : eq(inboxEvents.source, options.source),
             options.connectionId === undefined
               ? undefined
@@ -125,16 +128,51 @@ export function inboxRepo(db: Executor) {
 
     /**
      * Hands claimed events back after a failed attempt so the retry sees them at once rather than after
-     * their lease; the attempt stays counted, so a poison event still runs out of attempts.
+     * their lease. The attempt stays counted, so a poison event still runs out of attempts, unless
+     * `countAttempt` is false: a failure that is not the events' fault (a CRM or Google rate limit, an
+     * outage, a revoked token) must not turn acknowledged changes into dead letters while it lasts.
+     * Returns how many were handed back and how many of them have now used up their attempts.
      */
-    async release(ids: readonly string[], error: string): Promise<number> {
-      if (ids.length === 0) return 0;
+    async release(
+      ids: readonly string[],
+      error: string,
+      options: { readonly countAttempt?: boolean } = {},
+    ): Promise<{ released: number; exhausted: number }> {
+      if (ids.length === 0) return { released: 0, exhausted: 0 };
       const rows = await db
         .update(inboxEvents)
-        .set({ lastError: error, availableAt: sql`now()` })
+        .set({
+          lastError: error,
+          availableAt: sql`now()`,
+          ...(options.countAttempt === false
+            ? { attempts: sql`greatest(${inboxEvents.attempts} - 1, 0)` }
+            : {}),
+        })
         .where(and(inArray(inboxEvents.id, [...ids]), isNull(inboxEvents.processedAt)))
-        .returning({ id: inboxEvents.id });
-      return rows.length;
+        .returning({ attempts: inboxEvents.attempts });
+      return {
+        released: rows.length,
+        exhausted: rows.filter((row) => row.attempts >= INBOX_MAX_ATTEMPTS).length,
+      };
+    },
+
+    /**
+     * Connections with events a worker may take now (unprocessed, not leased, attempts left): what a
+     * periodic sweep wakes, so events handed back after a run gave up, or whose worker died, are not left
+     * waiting for the next webhook.
+     */
+    async pendingConnections(): Promise<{ id: string; tenantId: string }[]> {
+      const rows = await db
+        .selectDistinct({ id: inboxEvents.connectionId, tenantId: inboxEvents.tenantId })
+        .from(inboxEvents)
+        .where(
+          and(
+            isNull(inboxEvents.processedAt),
+            lte(inboxEvents.availableAt, sql`now()`),
+            lt(inboxEvents.attempts, INBOX_MAX_ATTEMPTS),
+          ),
+        );
+      return rows.flatMap((row) => (row.id && row.tenantId ? [{ id: row.id, tenantId: row.tenantId }] : []));
     },
   };
 }
