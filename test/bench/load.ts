@@ -92,6 +92,7 @@ export async function loadFigures(options: LoadOptions = {}): Promise<Figure[]> 
     const [expected] = await Promise.all([stream, addon]);
     const streamSeconds = (performance.now() - t0) / 1000;
     const { lagMs, missing } = await allApplied(synced, expected, 180_000);
+    const diagnosis = missing.length > 0 ? await synced.diagnose() : undefined;
     clearInterval(sampler);
     const after = memory();
 
@@ -143,6 +144,7 @@ export async function loadFigures(options: LoadOptions = {}): Promise<Figure[]> 
         against: { expected: 0 },
         detail: {
           examples: missing.slice(0, 5).map((m) => ({ ...m, webhookStatus: answered.get(m.expected) })),
+          ...(diagnosis ? { diagnosis } : {}),
         },
       },
       {

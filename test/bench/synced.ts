@@ -40,6 +40,11 @@ export interface SyncedCompanion {
    * companion (the bench sends it itself, to time it). Resolves with the acknowledgement's status and time.
    */
   change(rowId: string, city: string): Promise<{ status: number; ms: number }>;
+  /**
+   * Where the companion's pipeline stands, for a report of rows missing a change: webhook events by
+   * state (with their last errors), `crm-events` jobs by state, open conflicts and links by state.
+   */
+  diagnose(): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -134,6 +139,26 @@ export async function syncedCompanion(rows: number): Promise<SyncedCompanion> {
       await response.arrayBuffer();
       return { status: response.status, ms: performance.now() - t0 };
     },
+    async diagnose() {
+      const query = async (text: string) => (await companion.db.client.query(text)).rows;
+      const conflicts = await session.api('GET', `/api/v1/tables/${table.id}/conflicts`);
+      return {
+        inbox: await query(
+          `select case when processed_at is not null then 'processed'
+                       when attempts >= 10 then 'dead'
+                       when available_at > now() then 'leased'
+                       else 'pending' end as state,
+                  count(*)::int as events, max(attempts)::int as max_attempts,
+                  (array_agg(distinct last_error) filter (where last_error is not null))[1:3] as errors
+           from inbox_events group by 1`,
+        ),
+        jobs: await query(
+          `select state, count(*)::int as jobs from pgboss.job where name = 'crm-events' group by 1`,
+        ),
+        openConflicts: conflicts.body?.conflicts?.length ?? null,
+        links: await query('select state, count(*)::int as links from record_links group by 1'),
+      };
+    },
     async close() {
       await portal.close();
       await companion.close();
@@ -226,7 +251,7 @@ export async function allAppliedOrThrow(
   const { lagMs, missing } = await allApplied(synced, expected, timeoutMs);
   if (missing.length > 0) {
     throw new Error(
-      `${missing.length} rows never showed their last change: ${JSON.stringify(missing.slice(0, 3))}`,
+      `${missing.length} rows never showed their last change: ${JSON.stringify(missing.slice(0, 3))}; ${JSON.stringify(await synced.diagnose())}`,
     );
   }
   return lagMs;
