@@ -158,8 +158,8 @@ export function createSalesforceClient(
         // The key field does not exist yet (setup-fields has not run): no record can carry a key.
         return { records: [], missing: [...ids] };
       }
-      // Statements of up to WHERE_BUDGET characters, 25 to a composite call: reading 10,000 records back
-      // takes one call (plus a page per 2,000 records) instead of a query per ~75 ids in the URI.
+      // Statements of up to WHERE_BUDGET characters (~500 ids), 5 to a composite call: reading 10,000
+      // records back takes 4 calls instead of a query per ~75 ids in the URI.
       const readIn = async (field: string, values: readonly string[], fields: string[], scanAll: boolean) => {
         const soqls = chunkValues(values, MAX_PAGE, WHERE_BUDGET).map(
           (chunk) => `${soqlSelect(object, fields)} WHERE ${soqlIn(field, chunk)}`,

@@ -2,8 +2,13 @@ import type { Connection } from 'jsforce';
 import { CrmApiError } from '../crm-error.ts';
 import type { SalesforceRecord } from './mappers.ts';
 
-/** Subrequests per composite call (Salesforce's limit), each counted as part of one API request. */
-const PER_CALL = 25;
+/**
+ * Queries per composite call. A composite request takes 25 subrequests, but at most 5 of them may be
+ * query operations (Query, QueryAll, or the next batch of a query's results); the whole call counts as one
+ * API request.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm
+ */
+const PER_CALL = 5;
 
 interface QueryAnswer {
   readonly done: boolean;
@@ -12,7 +17,7 @@ interface QueryAnswer {
 }
 
 /**
- * Runs many SOQL statements as the subrequests of composite calls: 25 queries cost one API request, and
+ * Runs many SOQL statements as the subrequests of composite calls: 5 queries cost one API request, and
  * long statements travel in the body instead of the URI (whose limit, 16,384 bytes with the headers, a
  * query of many values would pass). A query with more results than one page follows `nextRecordsUrl`.
  * Stops collecting at `max` records.

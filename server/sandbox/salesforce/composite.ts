@@ -3,6 +3,9 @@ import * as z from 'zod';
 import type { Core, Env } from './core.ts';
 import { SalesforceError } from './errors.ts';
 
+/** Query, QueryAll and their next-batch locators: the subrequests of which a composite call takes 5. */
+const QUERY_URL = /^\/services\/data\/v[\d.]+\/query(?:All)?(?:[/?]|$)/;
+
 /** Marks a subrequest of a composite call, so it is not counted against the API allocation again. */
 export const SUBREQUEST_HEADER = 'x-sandbox-composite-subrequest';
 
@@ -21,7 +24,7 @@ const compositeSchema = z.object({
 });
 
 /**
- * `POST /composite`: up to 25 subrequests in one call, counted as one API request, each answered in
+ * `POST /composite`: up to 25 subrequests in one call, at most 5 of them queries, counted as one API request, each answered in
  * `compositeResponse` with its body, status and reference id. Subrequests run in order through the same
  * app (authentication, faults), without counting. Reference ids (`@{ref.id}`) between subrequests are not
  * resolved: Rowbridge sends independent queries only.
@@ -42,6 +45,16 @@ export function compositeRoutes(
         400,
         'INVALID_API_INPUT',
         'Composite requests can contain a maximum of 25 subrequests.',
+      );
+    }
+    // Salesforce documents the limit (5 query operations, Query More included) but not the error it
+    // answers with; this wording and code are the sandbox's own.
+    const queries = requests.filter((sub) => QUERY_URL.test(sub.url)).length;
+    if (queries > 5) {
+      throw new SalesforceError(
+        400,
+        'INVALID_API_INPUT',
+        `Composite requests can contain a maximum of 5 query operations; this one has ${queries}.`,
       );
     }
     const origin = new URL(c.req.url).origin;

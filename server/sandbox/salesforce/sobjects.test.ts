@@ -228,3 +228,23 @@ describe('sObject Collections', () => {
     expect(await answer.json()).toMatchObject([{ errorCode: 'EXCEEDED_ID_LIMIT' }]);
   });
 });
+
+describe('Composite', () => {
+  const query = (n: number, resource = 'query') => ({
+    method: 'GET',
+    url: `/services/data/v62.0/${resource}?q=${encodeURIComponent(`SELECT Id FROM Lead WHERE LastName = 'Q${n}'`)}`,
+    referenceId: `q${n}`,
+  });
+  const composite = (compositeRequest: unknown[]) =>
+    api('/composite', { method: 'POST', body: JSON.stringify({ allOrNone: false, compositeRequest }) });
+
+  it('runs up to 5 query operations in one call, and refuses a sixth', async () => {
+    const five = await composite([query(1), query(2, 'queryAll'), query(3), query(4), query(5)]);
+    expect(five.status).toBe(200);
+    const { compositeResponse } = (await five.json()) as { compositeResponse: { httpStatusCode: number }[] };
+    expect(compositeResponse.map((sub) => sub.httpStatusCode)).toEqual([200, 200, 200, 200, 200]);
+    const six = await composite([query(1), query(2), query(3), query(4), query(5, 'queryAll'), query(6)]);
+    expect(six.status).toBe(400);
+    expect(await six.json()).toMatchObject([{ errorCode: 'INVALID_API_INPUT' }]);
+  });
+});
