@@ -149,6 +149,28 @@ describe('Salesforce connector against the sandbox', () => {
     expect(found.map((r) => r.id).sort()).toEqual([obrien, other].sort());
   });
 
+  it('sends at most 5 queries per composite call, however many statements a search or read needs', async () => {
+    const [found] = h.sandbox.state.seed('Lead', [
+      { LastName: 'Needle', Company: 'Hay', Email: 'needle@hay.test' },
+    ]);
+    // One query per row, as an export's dedup sends them: 4,000 rows make about 9 statements of 20,000
+    // characters, so two composite calls, not one.
+    const emails = Array.from({ length: 4000 }, (_, i) => `someone.${i}@a-rather-long-domain.test`);
+    const before = h.connector.apiCalls().byEndpoint['POST /services/data/v62.0/composite'] ?? 0;
+    const candidates = await h.connector.findCandidates(
+      'Lead',
+      [...emails, 'needle@hay.test'].map((email) => ({ where: { Email: [email] } })),
+      { properties: ['Email'] },
+    );
+    expect(candidates.map((r) => r.id)).toEqual([found]);
+    // The same for a read by id: 6,000 ids of 18 characters make about 7 statements.
+    const ids = Array.from({ length: 6000 }, (_, i) => `00Q8d${String(i).padStart(13, '0')}`);
+    const records = await h.connector.getRecords('Lead', [...ids, found ?? ''], { properties: ['Email'] });
+    expect(records.records.map((r) => r.id)).toEqual([found]);
+    const calls = (h.connector.apiCalls().byEndpoint['POST /services/data/v62.0/composite'] ?? 0) - before;
+    expect(calls).toBeGreaterThanOrEqual(4);
+  });
+
   it('links contacts to accounts and leads to campaigns, and logs an email as a completed task', async () => {
     const [account] = h.sandbox.state.seed('Account', [{ Name: 'Acme' }]);
     const [contact] = h.sandbox.state.seed('Contact', [{ LastName: 'Cole' }]);
