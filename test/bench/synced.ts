@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { Companion } from '../../server/main.ts';
 import type { SandboxHubSpot } from '../../server/sandbox/hubspot/index.ts';
 import type { SandboxSheets } from '../../server/sandbox/sheets/index.ts';
+import { INBOX_MAX_ATTEMPTS } from '../../server/store/repos/inbox.ts';
 import {
   type AddonSession,
   connectedSheet,
@@ -84,10 +85,8 @@ export async function syncedCompanion(rows: number): Promise<SyncedCompanion> {
   const session = await connectedSheet(companion, dataDir, spreadsheetId);
   const portal: SandboxHubSpot = hubspotUser(companion, dataDir);
   portal.setWebhookTarget(undefined); // the bench delivers and times each webhook itself
-  const table = {
-    id: await hubspotContactsTable(session, { name: TAB, headers: HEADERS }, { region: null }),
-  };
-  const started = await session.api('POST', `/api/v1/tables/${table.id}/export`, {
+  const tableId = await hubspotContactsTable(session, { name: TAB, headers: HEADERS }, { region: null });
+  const started = await session.api('POST', `/api/v1/tables/${tableId}/export`, {
     rows: rowsOfTab(user, spreadsheetId, TAB).map(({ rowId, cells }) => ({ rowId, cells })),
   });
   const job = await finishedJob(session, started.body.job.id, 90_000);
@@ -103,7 +102,7 @@ export async function syncedCompanion(rows: number): Promise<SyncedCompanion> {
     companion,
     database: database.name,
     session,
-    tableId: table.id,
+    tableId,
     exportJobId: started.body.job.id,
     spreadsheetId,
     rowIds: people.map((p) => p[idAt] ?? ''),
@@ -141,11 +140,11 @@ export async function syncedCompanion(rows: number): Promise<SyncedCompanion> {
     },
     async diagnose() {
       const query = async (text: string) => (await companion.db.client.query(text)).rows;
-      const conflicts = await session.api('GET', `/api/v1/tables/${table.id}/conflicts`);
+      const conflicts = await session.api('GET', `/api/v1/tables/${tableId}/conflicts`);
       return {
         inbox: await query(
           `select case when processed_at is not null then 'processed'
-                       when attempts >= 10 then 'dead'
+                       when attempts >= ${INBOX_MAX_ATTEMPTS} then 'dead'
                        when available_at > now() then 'leased'
                        else 'pending' end as state,
                   count(*)::int as events, max(attempts)::int as max_attempts,
